@@ -1,0 +1,118 @@
+"""``cloudbank``: the command line of the local stack.
+
+Run ``cloudbank --help`` for the commands and ``cloudbank COMMAND --help`` for each one.
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+import time
+
+import click
+
+from infra.local.process import StackError
+from infra.local.stack import Stack
+from services.common.settings import get_settings
+
+
+def _stack() -> Stack:
+    return Stack(get_settings())
+
+
+def _fail(exc: Exception) -> None:
+    click.secho(f"error: {exc}", fg="red", err=True)
+    sys.exit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", is_flag=True, help="Log every step.")
+def main(verbose: bool) -> None:
+    """Cloud Bank local stack: databases, load balancer, services and data platform.
+
+    Everything runs as child processes on 127.0.0.1 with data, logs and pid files under
+    var/ (CLOUDBANK_VAR_DIR). Ports and credentials are settings (see .env.example).
+    """
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    )
+
+
+@main.command()
+@click.argument("components", nargs=-1)
+def up(components: tuple[str, ...]) -> None:
+    """Start COMPONENTS (default: all), waiting until each answers real requests.
+
+    Components already running are left as they are, so running it twice is harmless.
+    """
+    stack = _stack()
+    started = time.monotonic()
+    try:
+        timings = stack.up(components)
+    except StackError as exc:
+        _fail(exc)
+    for name, seconds in timings.items():
+        click.echo(f"  {name:<14} ready in {seconds:5.2f}s")
+    click.secho(f"stack up in {time.monotonic() - started:.2f}s", fg="green")
+
+
+@main.command()
+@click.argument("components", nargs=-1)
+def down(components: tuple[str, ...]) -> None:
+    """Stop COMPONENTS (default: all) gracefully; only processes this stack started."""
+    try:
+        stopped = _stack().down(components)
+    except StackError as exc:
+        _fail(exc)
+    click.echo("stopped: " + (", ".join(stopped) if stopped else "nothing was running"))
+
+
+@main.command()
+def status() -> None:
+    """Show each component's state, pid, port and health; exit 1 if any is unhealthy."""
+    rows = _stack().status()
+    click.echo(f"{'COMPONENT':<14} {'STATE':<10} {'PID':>7} {'PORT':>6}  HEALTH")
+    for row in rows:
+        colour = "green" if row.healthy else "red"
+        health = ("ok" if row.healthy else "FAIL") + (f"  {row.detail}" if row.detail else "")
+        click.echo(
+            f"{row.name:<14} {row.state:<10} {row.pid or '-':>7} {row.port:>6}  "
+            + click.style(health, fg=colour)
+        )
+    sys.exit(0 if all(r.healthy for r in rows) else 1)
+
+
+@main.command()
+@click.argument("component", required=False)
+@click.option("-n", "--lines", default=40, show_default=True, help="Lines to show per log.")
+@click.option("-f", "--follow", is_flag=True, help="Keep printing new lines.")
+def logs(component: str | None, lines: int, follow: bool) -> None:
+    """Show the logs of COMPONENT (default: every component)."""
+    stack = _stack()
+    try:
+        selected = stack.select([component] if component else None)
+    except StackError as exc:
+        _fail(exc)
+    if follow:
+        paths = [str(c.log_path) for c in selected if c.log_path.exists()]
+        if not paths:
+            _fail(StackError("no logs yet; start the stack with 'cloudbank up'"))
+        subprocess.run(["tail", "-n", str(lines), "-F", *paths], check=False)
+        return
+    for c in selected:
+        click.secho(f"==> {c.name} ({c.log_path})", bold=True)
+        click.echo(stack.tail(c, lines))
+
+
+@main.command("env-example")
+def env_example_command() -> None:
+    """Print .env.example: every setting with its default."""
+    from services.common.settings import env_example
+
+    click.echo(env_example(), nl=False)
+
+
+if __name__ == "__main__":
+    main()

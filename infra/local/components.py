@@ -1,0 +1,492 @@
+"""The servers of the local stack: how each is initialised, started, checked and stopped."""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from infra.local.process import StackError
+from services.common.settings import REPO_ROOT, Settings
+
+VENV_BIN = Path(sys.executable).parent
+
+
+def _running_as_root() -> bool:
+    return os.geteuid() == 0
+
+
+def _find_binary(name: str, *extra_dirs: str) -> str:
+    for directory in extra_dirs:
+        candidates = sorted(Path("/").glob(directory.lstrip("/") + "/" + name))
+        if candidates:
+            return str(candidates[-1])
+    found = shutil.which(name) or shutil.which(name, path=str(VENV_BIN))
+    if not found:
+        raise StackError(f"'{name}' is not installed; run 'make setup' first")
+    return found
+
+
+@dataclass
+class Component:
+    """One server of the stack. Subclasses describe how to run it."""
+
+    name: str
+    settings: Settings
+    stop_signal: signal.Signals = signal.SIGTERM
+    stop_timeout: float = 30.0
+    ready_timeout: float = 60.0
+    user: str | None = None
+    env: dict[str, str] | None = field(default=None)
+
+    @property
+    def port(self) -> int:
+        raise NotImplementedError
+
+    @property
+    def home(self) -> Path:
+        return self.settings.var_dir / self.name
+
+    @property
+    def log_path(self) -> Path:
+        return self.settings.log_dir / f"{self.name}.log"
+
+    @property
+    def managed(self) -> bool:
+        """False when the component is external (e.g. a MongoDB given by URL)."""
+        return True
+
+    def prepare(self) -> None:
+        """First-start initialisation; must be idempotent."""
+
+    def argv(self) -> list[str]:
+        raise NotImplementedError
+
+    def is_ready(self) -> bool:
+        """True once the server answers a real request (used while starting)."""
+        return self.health()[0]
+
+    def after_start(self) -> None:
+        """Idempotent set-up that needs the server up (databases, users)."""
+
+    def health(self) -> tuple[bool, str]:
+        """(healthy, detail) using the same credentials the applications use."""
+        raise NotImplementedError
+
+
+class Postgres(Component):
+    def __init__(self, settings: Settings):
+        super().__init__(
+            "postgres",
+            settings,
+            stop_signal=signal.SIGINT,  # fast shutdown: clients disconnected, data flushed
+            user="postgres" if _running_as_root() else None,
+        )
+
+    @property
+    def port(self) -> int:
+        return self.settings.port(self.settings.pg_port)
+
+    @property
+    def data_dir(self) -> Path:
+        return self.home / "data"
+
+    @property
+    def socket_dir(self) -> Path:
+        return self.home / "socket"
+
+    def _bin(self, name: str) -> str:
+        return _find_binary(name, "/usr/lib/postgresql/*/bin")
+
+    def _own(self, *paths: Path) -> None:
+        if self.user:
+            entry = pwd.getpwnam(self.user)
+            for path in paths:
+                os.chown(path, entry.pw_uid, entry.pw_gid)
+
+    def prepare(self) -> None:
+        self.home.mkdir(parents=True, exist_ok=True)
+        self.socket_dir.mkdir(exist_ok=True)
+        self._own(self.home, self.socket_dir)
+        if (self.data_dir / "PG_VERSION").exists():
+            return
+        if (
+            self.user
+            and subprocess.run(
+                ["runuser", "-u", self.user, "--", "test", "-w", str(self.home)], check=False
+            ).returncode
+        ):
+            raise StackError(
+                f"PostgreSQL runs as the '{self.user}' user, which cannot write {self.home}; "
+                "clone the repository somewhere that user can reach (e.g. under /opt or /srv)"
+            )
+        shutil.rmtree(self.data_dir, ignore_errors=True)  # a half-done initdb from a crash
+        argv = [
+            self._bin("initdb"),
+            "-D",
+            str(self.data_dir),
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--auth-local=trust",
+            "--auth-host=scram-sha-256",
+        ]
+        if self.user:
+            argv = ["runuser", "-u", self.user, "--", *argv]
+        result = subprocess.run(argv, capture_output=True, text=True, check=False)
+        if result.returncode:
+            raise StackError(f"initdb failed:\n{result.stderr[-2000:]}")
+
+    def argv(self) -> list[str]:
+        return [
+            self._bin("postgres"),
+            "-D",
+            str(self.data_dir),
+            "-p",
+            str(self.port),
+            "-k",
+            str(self.socket_dir),
+            "-c",
+            f"listen_addresses={self.settings.host}",
+            "-c",
+            "max_connections=300",
+            "-c",
+            "shared_buffers=256MB",
+        ]
+
+    def _superuser(self):
+        import psycopg
+
+        return psycopg.connect(
+            host=str(self.socket_dir),
+            port=self.port,
+            user="postgres",
+            dbname="postgres",
+            autocommit=True,
+            connect_timeout=2,
+        )
+
+    def is_ready(self) -> bool:
+        with self._superuser() as conn:
+            conn.execute("SELECT 1")
+        return True
+
+    def after_start(self) -> None:
+        from psycopg import sql
+
+        s = self.settings
+        with self._superuser() as conn:
+            exists = conn.execute(
+                "SELECT 1 FROM pg_roles WHERE rolname = %s", (s.pg_user,)
+            ).fetchone()
+            verb = "ALTER" if exists else "CREATE"
+            conn.execute(
+                sql.SQL("{} ROLE {} LOGIN CREATEDB PASSWORD {}").format(
+                    sql.SQL(verb), sql.Identifier(s.pg_user), sql.Literal(s.pg_password)
+                )
+            )
+            if not conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", (s.pg_database,)
+            ).fetchone():
+                conn.execute(
+                    sql.SQL("CREATE DATABASE {} OWNER {}").format(
+                        sql.Identifier(s.pg_database), sql.Identifier(s.pg_user)
+                    )
+                )
+
+    def health(self) -> tuple[bool, str]:
+        import psycopg
+
+        try:
+            with psycopg.connect(self.settings.postgres_dsn, connect_timeout=2) as conn:
+                version = conn.execute("SHOW server_version").fetchone()[0]
+            return True, f"PostgreSQL {version}"
+        except Exception as exc:
+            return False, str(exc).strip().splitlines()[0][:120]
+
+
+class MariaDB(Component):
+    def __init__(self, settings: Settings):
+        super().__init__("mariadb", settings)
+
+    @property
+    def port(self) -> int:
+        return self.settings.port(self.settings.mysql_port)
+
+    @property
+    def data_dir(self) -> Path:
+        return self.home / "data"
+
+    @property
+    def socket(self) -> Path:
+        return self.home / "mysqld.sock"
+
+    @property
+    def os_user(self) -> str:
+        return pwd.getpwuid(os.geteuid()).pw_name
+
+    def prepare(self) -> None:
+        self.home.mkdir(parents=True, exist_ok=True)
+        if (self.data_dir / "mysql").is_dir() and (self.data_dir / "ibdata1").exists():
+            return
+        shutil.rmtree(self.data_dir, ignore_errors=True)
+        result = subprocess.run(
+            [
+                _find_binary("mariadb-install-db"),
+                "--no-defaults",
+                f"--user={self.os_user}",
+                f"--datadir={self.data_dir}",
+                "--auth-root-authentication-method=normal",
+                "--skip-test-db",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode:
+            raise StackError(f"mariadb-install-db failed:\n{result.stderr[-2000:]}")
+
+    def argv(self) -> list[str]:
+        return [
+            _find_binary("mariadbd", "/usr/sbin"),
+            "--no-defaults",
+            f"--user={self.os_user}",
+            f"--datadir={self.data_dir}",
+            f"--bind-address={self.settings.host}",
+            f"--port={self.port}",
+            f"--socket={self.socket}",
+            f"--pid-file={self.home / 'mariadbd.pid'}",
+            "--skip-name-resolve",
+            "--character-set-server=utf8mb4",
+            "--collation-server=utf8mb4_unicode_ci",
+            "--innodb-buffer-pool-size=256M",
+            "--max-connections=500",
+            "--skip-log-bin",
+        ]
+
+    def _root(self):
+        import pymysql
+
+        return pymysql.connect(
+            unix_socket=str(self.socket), user="root", autocommit=True, connect_timeout=2
+        )
+
+    def is_ready(self) -> bool:
+        with self._root() as conn, conn.cursor() as cur:
+            cur.execute("SELECT 1")
+        return True
+
+    def after_start(self) -> None:
+        s = self.settings
+        with self._root() as conn, conn.cursor() as cur:
+            cur.execute(
+                f"CREATE DATABASE IF NOT EXISTS `{s.mysql_database}` "
+                "CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+            )
+            for host in ("127.0.0.1", "localhost"):
+                cur.execute(
+                    "CREATE USER IF NOT EXISTS %s@%s IDENTIFIED BY %s",
+                    (s.mysql_user, host, s.mysql_password),
+                )
+                cur.execute(
+                    "ALTER USER %s@%s IDENTIFIED BY %s", (s.mysql_user, host, s.mysql_password)
+                )
+                # the app user owns its database and any test database named after it
+                cur.execute(
+                    f"GRANT ALL PRIVILEGES ON `{s.mysql_database}%%`.* TO %s@%s",
+                    (s.mysql_user, host),
+                )
+
+    def health(self) -> tuple[bool, str]:
+        import pymysql
+
+        s = self.settings
+        try:
+            with (
+                pymysql.connect(
+                    host=s.host,
+                    port=self.port,
+                    user=s.mysql_user,
+                    password=s.mysql_password,
+                    database=s.mysql_database,
+                    connect_timeout=2,
+                ) as conn,
+                conn.cursor() as cur,
+            ):
+                cur.execute("SELECT VERSION()")
+                return True, f"MariaDB {cur.fetchone()[0]}"
+        except Exception as exc:
+            return False, str(exc)[:120]
+
+
+class Mongo(Component):
+    """A real ``mongod`` when one is on PATH, else the nx-27017 wire-protocol server."""
+
+    def __init__(self, settings: Settings):
+        super().__init__("mongo", settings)
+
+    @property
+    def port(self) -> int:
+        return self.settings.port(self.settings.mongo_port)
+
+    @property
+    def managed(self) -> bool:
+        return not self.settings.mongo_url
+
+    @property
+    def flavour(self) -> str:
+        return "mongod" if shutil.which("mongod") else "nx-27017"
+
+    def prepare(self) -> None:
+        (self.home / "db").mkdir(parents=True, exist_ok=True)
+
+    def argv(self) -> list[str]:
+        host, port = self.settings.host, str(self.port)
+        if self.flavour == "mongod":
+            return ["mongod", "--dbpath", str(self.home / "db"), "--bind_ip", host, "--port", port]
+        return [
+            _find_binary("nx-27017"),
+            "--db",
+            str(self.home / "db" / "cloudbank.db"),
+            "--host",
+            host,
+            "-p",
+            port,
+        ]
+
+    def health(self) -> tuple[bool, str]:
+        import pymongo
+
+        try:
+            with pymongo.MongoClient(
+                self.settings.effective_mongo_url, serverSelectionTimeoutMS=1500
+            ) as client:
+                client.admin.command("ping")
+            return True, self.flavour if self.managed else "external"
+        except Exception as exc:
+            return False, str(exc)[:120]
+
+
+class Redis(Component):
+    def __init__(self, settings: Settings):
+        super().__init__("redis", settings)
+
+    @property
+    def port(self) -> int:
+        return self.settings.port(self.settings.redis_port)
+
+    def prepare(self) -> None:
+        self.home.mkdir(parents=True, exist_ok=True)
+
+    def argv(self) -> list[str]:
+        return [
+            _find_binary("redis-server", "/usr/bin"),
+            "--bind",
+            self.settings.host,
+            "--port",
+            str(self.port),
+            "--dir",
+            str(self.home),
+            "--appendonly",
+            "yes",
+            "--save",
+            "",
+            "--daemonize",
+            "no",
+        ]
+
+    def health(self) -> tuple[bool, str]:
+        import redis
+
+        try:
+            client = redis.Redis.from_url(self.settings.redis_url, socket_timeout=1.5)
+            info = client.info("server")
+            client.close()
+            return True, f"Redis {info['redis_version']}"
+        except Exception as exc:
+            return False, str(exc)[:120]
+
+
+class HAProxy(Component):
+    """Load balancer in front of the two cuentas instances."""
+
+    template = REPO_ROOT / "infra" / "haproxy" / "haproxy.cfg.template"
+
+    def __init__(self, settings: Settings):
+        super().__init__("haproxy", settings, stop_signal=signal.SIGUSR1, stop_timeout=10)
+
+    @property
+    def port(self) -> int:
+        return self.settings.port(self.settings.cuentas_port)
+
+    @property
+    def stats_port(self) -> int:
+        return self.settings.port(self.settings.haproxy_stats_port)
+
+    @property
+    def config_path(self) -> Path:
+        return self.home / "haproxy.cfg"
+
+    def render_config(self) -> str:
+        s = self.settings
+        first, second = (s.port(p) for p in s.cuentas_instance_ports)
+        return self.template.read_text().format(
+            host=s.host,
+            port=self.port,
+            stats_port=self.stats_port,
+            instance_1=first,
+            instance_2=second,
+        )
+
+    def prepare(self) -> None:
+        self.home.mkdir(parents=True, exist_ok=True)
+        self.config_path.write_text(self.render_config())
+        binary = _find_binary("haproxy", "/usr/sbin")
+        result = subprocess.run(
+            [binary, "-c", "-q", "-f", str(self.config_path)], capture_output=True, text=True
+        )
+        if result.returncode:
+            raise StackError(f"invalid HAProxy config:\n{result.stdout}{result.stderr}")
+
+    def argv(self) -> list[str]:
+        return [_find_binary("haproxy", "/usr/sbin"), "-db", "-f", str(self.config_path)]
+
+    def backends(self) -> dict[str, str]:
+        """State of each cuentas instance as HAProxy sees it (UP, DOWN, ...)."""
+        import csv
+        import io
+
+        import httpx
+
+        url = f"http://{self.settings.host}:{self.stats_port}/stats;csv"
+        rows = csv.DictReader(io.StringIO(httpx.get(url, timeout=1.5).text.lstrip("# ")))
+        return {
+            row["svname"]: row["status"]
+            for row in rows
+            if row["pxname"] == "cuentas_instances" and row["svname"] not in ("BACKEND", "FRONTEND")
+        }
+
+    def health(self) -> tuple[bool, str]:
+        try:
+            states = self.backends()
+        except Exception as exc:
+            return False, str(exc)[:120]
+        return True, "backends " + ", ".join(f"{k}={v}" for k, v in states.items())
+
+
+def all_components(settings: Settings) -> list[Component]:
+    """Every component in start order (stop order is the reverse)."""
+    return [
+        Postgres(settings),
+        MariaDB(settings),
+        Mongo(settings),
+        Redis(settings),
+        HAProxy(settings),
+    ]
