@@ -106,6 +106,22 @@ def logs(component: str | None, lines: int, follow: bool) -> None:
         click.echo(stack.tail(c, lines))
 
 
+@main.command()
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["admin", "cajero", "analista", "service"]),
+    help="Role of the token; it decides the scopes.",
+)
+@click.option("--sub", default=None, help="Subject (user name); defaults to the role.")
+@click.option("--ttl", "ttl_minutes", type=int, default=None, help="Minutes until it expires.")
+def token(role: str, sub: str | None, ttl_minutes: int | None) -> None:
+    """Print a development bearer token for ROLE (paste it into Swagger's Authorize)."""
+    from services.common.auth import Role, issue_token
+
+    click.echo(issue_token(sub or role, Role(role), ttl_minutes=ttl_minutes))
+
+
 @main.command("env-example")
 def env_example_command() -> None:
     """Print .env.example: every setting with its default."""

@@ -481,6 +481,74 @@ class HAProxy(Component):
         return True, "backends " + ", ".join(f"{k}={v}" for k, v in states.items())
 
 
+class UvicornService(Component):
+    """One of our FastAPI services, served by uvicorn; ``prepare_module`` (e.g. the service's
+    migrations) runs before each start and must be idempotent."""
+
+    def __init__(
+        self,
+        name: str,
+        settings: Settings,
+        *,
+        app: str,
+        base_port: int,
+        workers: int = 1,
+        prepare_module: str | None = None,
+    ):
+        super().__init__(name, settings, stop_timeout=15)
+        self.app, self.base_port, self.workers = app, base_port, workers
+        self.prepare_module = prepare_module
+        self.env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+
+    @property
+    def port(self) -> int:
+        return self.settings.port(self.base_port)
+
+    def prepare(self) -> None:
+        if not self.prepare_module:
+            return
+        result = subprocess.run(
+            [sys.executable, "-m", self.prepare_module],
+            cwd=REPO_ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode:
+            raise StackError(f"{self.prepare_module} failed:\n{result.stderr[-3000:]}")
+
+    def argv(self) -> list[str]:
+        return [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            self.app,
+            "--host",
+            self.settings.host,
+            "--port",
+            str(self.port),
+            "--workers",
+            str(self.workers),
+            "--no-access-log",
+            "--loop",
+            "uvloop",
+            "--http",
+            "httptools",
+            "--timeout-graceful-shutdown",
+            "10",
+        ]
+
+    def health(self) -> tuple[bool, str]:
+        import httpx
+
+        try:
+            response = httpx.get(f"http://{self.settings.host}:{self.port}/health/ready", timeout=2)
+        except httpx.HTTPError as exc:
+            return False, str(exc)[:120] or type(exc).__name__
+        return response.status_code == 200, f"ready: HTTP {response.status_code}"
+
+
 def all_components(settings: Settings) -> list[Component]:
     """Every component in start order (stop order is the reverse)."""
     return [
