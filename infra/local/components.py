@@ -49,6 +49,11 @@ class Component:
         raise NotImplementedError
 
     @property
+    def ports(self) -> list[int]:
+        """Every TCP port the server listens on; each must be free before it starts."""
+        return [self.port]
+
+    @property
     def home(self) -> Path:
         return self.settings.var_dir / self.name
 
@@ -429,6 +434,10 @@ class HAProxy(Component):
     @property
     def stats_port(self) -> int:
         return self.settings.port(self.settings.haproxy_stats_port)
+
+    @property
+    def ports(self) -> list[int]:
+        return [self.port, self.stats_port]
 
     @property
     def config_path(self) -> Path:
