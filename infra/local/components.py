@@ -291,6 +291,15 @@ class MariaDB(Component):
     def after_start(self) -> None:
         s = self.settings
         with self._root() as conn, conn.cursor() as cur:
+            # mariadb-install-db also creates root@127.0.0.1, root@::1 and root@<hostname>
+            # without a password: anyone on the machine could log in as root over TCP. Root
+            # keeps only the unix socket (as PostgreSQL's superuser does); TCP is for the app.
+            cur.execute(
+                "SELECT user, host FROM mysql.user "
+                "WHERE (user = 'root' AND host <> 'localhost') OR user = ''"
+            )
+            for user, host in cur.fetchall():
+                cur.execute("DROP USER %s@%s", (user, host))
             cur.execute(
                 f"CREATE DATABASE IF NOT EXISTS `{s.mysql_database}` "
                 "CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
