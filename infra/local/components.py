@@ -358,8 +358,15 @@ class Mongo(Component):
     def flavour(self) -> str:
         return "mongod" if shutil.which("mongod") else "nx-27017"
 
+    @property
+    def nx_pid_file(self) -> Path:
+        return self.home / "nx-27017.pid"
+
     def prepare(self) -> None:
         (self.home / "db").mkdir(parents=True, exist_ok=True)
+        # we only get here when our own pid file says the server is not running; a pid file
+        # nx-27017 left behind (killed, or its pid since reused) would make it refuse to start
+        self.nx_pid_file.unlink(missing_ok=True)
 
     def argv(self) -> list[str]:
         host, port = self.settings.host, str(self.port)
@@ -373,6 +380,13 @@ class Mongo(Component):
             host,
             "-p",
             port,
+            # its defaults (/tmp/nx_27017.pid, /tmp/nx_27017.log) are shared by every
+            # nx-27017 on the machine: a second stack's server would refuse to start. It logs
+            # to stdout (our log file) too, so the extra log file is not needed.
+            "--pid-file",
+            str(self.nx_pid_file),
+            "--log-file",
+            os.devnull,
         ]
 
     def health(self) -> tuple[bool, str]:
