@@ -50,10 +50,13 @@ def stack() -> Iterator[Settings]:
     names = [c.name for c in local.components if c.managed]
     already_running = {c.name for c in local.components if local.pid_file(c).live_pid()}
     try:
+        error = None
         try:
             local.up(names)
         except StackError as exc:
-            pytest.fail(f"cannot start the test stack: {exc}", pytrace=False)
+            error = str(exc)
+        if error:
+            pytest.fail(f"cannot start the test stack: {error}", pytrace=False)
         yield settings
     finally:
         local.down([n for n in names if n not in already_running])

@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import uuid
+from pathlib import Path
 
 import httpx
 import psycopg
@@ -54,6 +55,17 @@ def cli(local: Stack, monkeypatch):
 
 def component(stack: Stack, name: str):
     return stack.select([name])[0]
+
+
+def children(parents: set[int]) -> dict[int, str]:
+    """Live child processes of ``parents`` (PostgreSQL's workers, say) -> their start times."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if fields[0] != "Z" and int(fields[1]) in parents:
+                found[int(stat.parent.name)] = fields[19]
+    return found
 
 
 def live_pids(stack: Stack) -> dict[str, int]:
@@ -332,12 +344,15 @@ def test_status_reports_each_component_and_the_cli_exit_code(running, cli):
 def test_down_twice_is_harmless_and_leaves_nothing_behind(running):
     pids = live_pids(running)
     assert set(pids) == set(ALL)
+    workers = children(set(pids.values()))
+    assert workers, "expected PostgreSQL's worker processes"
     ports = [port for c in running.components for port in c.ports]
 
     assert running.down() == list(reversed(ALL))
     assert running.down() == []
 
     assert all(process_start_time(pid) is None for pid in pids.values())
+    assert [pid for pid, started in workers.items() if process_start_time(pid) == started] == []
     assert not [port for port in ports if port_in_use("127.0.0.1", port)]
     assert not any(running.pid_file(c).path.exists() for c in running.components)
     assert all(s.state == "stopped" for s in running.status())
