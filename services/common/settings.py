@@ -5,7 +5,8 @@ Each field is read from the environment with the ``CLOUDBANK_`` prefix (``pg_por
 generated from this module (``cloudbank env-example``) and a test keeps the two in sync.
 
 ``port_offset`` shifts every port at once, so a second stack (the test suite's, say) can run
-beside the demo stack without clashing.
+beside the demo stack without clashing. The store ports sit below Linux's ephemeral range
+(32768–60999): a port in that range can be held at any moment by an outgoing connection.
 """
 
 from __future__ import annotations
@@ -35,18 +36,18 @@ class Settings(BaseSettings):
     port_offset: int = Field(0, description="added to every port below")
 
     # stores
-    pg_port: int = Field(55432, description="PostgreSQL (clientes)")
+    pg_port: int = Field(15432, description="PostgreSQL (clientes)")
     pg_user: str = Field("cloudbank", description="PostgreSQL application user")
     pg_password: str = Field("cloudbank", description="PostgreSQL application password")
     pg_database: str = Field("clientes", description="PostgreSQL database of clientes")
-    mysql_port: int = Field(53306, description="MariaDB/MySQL (cuentas)")
+    mysql_port: int = Field(13306, description="MariaDB/MySQL (cuentas)")
     mysql_user: str = Field("cloudbank", description="MariaDB application user")
     mysql_password: str = Field("cloudbank", description="MariaDB application password")
     mysql_database: str = Field("cuentas", description="MariaDB database of cuentas")
-    mongo_port: int = Field(57017, description="MongoDB wire protocol (transacciones)")
+    mongo_port: int = Field(17017, description="MongoDB wire protocol (transacciones)")
     mongo_url: str | None = Field(None, description="use this MongoDB instead of a local one")
     mongo_database: str = Field("transacciones", description="MongoDB database")
-    redis_port: int = Field(56379, description="Redis (perfil360 cache)")
+    redis_port: int = Field(16379, description="Redis (perfil360 cache)")
 
     # services (public ports fixed by the design brief)
     clientes_port: int = Field(8001, description="clientes API")
