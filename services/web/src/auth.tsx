@@ -61,6 +61,8 @@ export function sessionFromToken(token: string, role: Role, fallbackUser: string
   };
 }
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 const AuthContext = createContext<AuthState | null>(null);
 
 // the token for the HTTP layer; module state, never persisted
@@ -89,6 +91,7 @@ export function AuthProvider({ children, initial = null }: { children: ReactNode
   useEffect(() => {
     if (!session?.expiresAt) return;
     const ms = session.expiresAt - Date.now();
+    if (ms > MAX_TIMER_MS) return; // setTimeout would overflow and fire at once
     const timer = setTimeout(() => logout("Su sesión expiró. Inicie sesión otra vez."), Math.max(ms, 0));
     return () => clearTimeout(timer);
   }, [session, logout]);
