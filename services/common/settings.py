@@ -78,6 +78,18 @@ class Settings(BaseSettings):
     aws_region: str = Field("us-east-1", description="AWS region (aws env)")
     glue_database: str = Field("cloud_bank", description="Glue database of raw tables")
 
+    @field_validator("var_dir")
+    @classmethod
+    def _anchor_var_dir(cls, value: Path) -> Path:
+        """A relative var dir (``var`` in .env.example) means the repository's, not the cwd's."""
+        return value if value.is_absolute() else REPO_ROOT / value
+
+    @field_validator("mongo_url", "lake_url", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        """``CLOUDBANK_MONGO_URL=`` (as in .env.example) means "not set", not an empty URL."""
+        return None if value == "" else value
+
     def port(self, base: int) -> int:
         """The effective port for a configured base port."""
         return base + self.port_offset
