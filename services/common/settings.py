@@ -139,8 +139,9 @@ class Settings(BaseSettings):
 
     def login_users(self) -> dict[str, tuple[str, str]]:
         """``{user: (password, role)}`` for POST /auth/token. In production mode the default
-        development users are never accepted: only an explicitly configured list is."""
-        if self.production and "dev_users" not in self.model_fields_set:
+        development users are never accepted (even when copied into .env): only a list set
+        explicitly to something else is."""
+        if self.production and self.dev_users == DEV_USERS:
             return {}
         return parse_dev_users(self.dev_users)
 

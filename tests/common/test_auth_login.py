@@ -79,6 +79,7 @@ def test_production_ignores_the_default_users_but_honours_an_explicit_list(monke
     monkeypatch.setenv("CLOUDBANK_PII_HASH_KEY", "a-real-pii-key")
     monkeypatch.delenv("CLOUDBANK_DEV_USERS", raising=False)
     assert Settings().login_users() == {}
+    assert Settings(dev_users=DEV_USERS).login_users() == {}  # e.g. .env.example copied
     settings_module.get_settings.cache_clear()
     try:
         response = login("admin", "admin123")
