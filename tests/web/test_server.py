@@ -38,7 +38,7 @@ def test_production_never_shows_a_login_hint(dist):
 
 
 def test_spa_fallback_assets_and_headers(dist):
-    client = TestClient(create_app(dist, Settings()))
+    client = TestClient(create_app(dist, Settings(_env_file=None, port_offset=0)))
     page = client.get("/perfil?cliente=5")
     assert page.status_code == 200 and "root" in page.text
     assert page.headers["cache-control"] == "no-cache"
@@ -51,7 +51,7 @@ def test_spa_fallback_assets_and_headers(dist):
 
 
 def test_not_ready_until_built(tmp_path):
-    client = TestClient(create_app(tmp_path, Settings()))
+    client = TestClient(create_app(tmp_path, Settings(_env_file=None)))
     assert client.get("/health").status_code == 200
     assert client.get("/health/ready").status_code == 503
     assert client.get("/").status_code == 503
