@@ -2,11 +2,14 @@
 and headless Debian chromium driven by Playwright (no browser download: the system one).
 
 Screenshots and measurements go to ``test-artifacts/e2e/`` (git-ignored).
+``CLOUDBANK_E2E_RUNNING=1`` runs them against a stack that is already up (``cloudbank up``),
+without starting or stopping anything.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -56,6 +59,9 @@ def e2e_stack() -> Iterator[Settings]:
     if not Path(CHROMIUM).exists():
         pytest.skip("chromium is not installed (make setup installs it)")
     settings = get_settings()
+    if os.environ.get("CLOUDBANK_E2E_RUNNING") == "1":
+        yield settings
+        return
     names = _component_names(settings)
     missing = [n for n in REQUIRED if n not in names]
     if missing or not cuentas_components(settings):

@@ -68,7 +68,7 @@ def test_client_account_deposit_transfer_then_perfil(page, ui, web_url, api):
     ids = sorted(int(r.get_attribute("data-cuenta-id")) for r in rows.all())
     origen, destino = ids
     row = page.locator(f"tr[data-cuenta-id='{origen}']")
-    row.get_by_role("button", name=re.compile("Depositar / retirar")).click()
+    row.get_by_role("button", name=re.compile(r"^Depositar")).click()
     page.get_by_label(re.compile(r"^Monto")).fill("500")
     page.get_by_role("button", name="Continuar").click()
     dialog = page.get_by_role("dialog")

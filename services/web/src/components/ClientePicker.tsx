@@ -31,7 +31,7 @@ export function ClientePicker({ label = "Buscar cliente", search, onPick }: Prop
           {results.data.length === 0 && !results.loading && <li className="muted">Sin resultados.</li>}
           {results.data.map((c) => (
             <li key={c.cliente_id}>
-              <button type="button" className="picker-item" onClick={() => onPick(c)}>
+              <button type="button" className="picker-item" onClick={() => { setQ(""); onPick(c); }}>
                 <span>
                   {c.nombre} {c.apellido} <small className="muted">#{c.cliente_id} · {c.email}</small>
                 </span>

@@ -113,6 +113,8 @@ export function TransaccionForm({ initial, create, onCreated }: Props) {
     if (result?.ok) {
       onCreated(result.value);
       setDraft((d) => ({ ...d, monto: "", descripcion: "" }));
+      origen.reload(); // the balances shown under the account fields changed
+      destino.reload();
     }
   };
 

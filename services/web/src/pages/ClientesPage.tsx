@@ -106,7 +106,7 @@ export default function ClientesPage() {
                     <td>
                       <EstadoBadge estado={c.estado} />
                     </td>
-                    <td>{formatDateTime(c.fecha_registro)}</td>
+                    <td className="date">{formatDateTime(c.fecha_registro)}</td>
                     <td className="row-actions">
                       {can("clientes:write") && (
                         <button type="button" className="link-button" onClick={() => { setSaved(null); setEditing(c); }}>

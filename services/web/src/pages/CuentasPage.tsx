@@ -122,7 +122,7 @@ function CuentasDeCliente({ clienteId }: { clienteId: number }) {
                   <td>
                     <EstadoBadge estado={c.estado} />
                   </td>
-                  <td>{formatDateTime(c.fecha_apertura)}</td>
+                  <td className="date">{formatDateTime(c.fecha_apertura)}</td>
                   <td className="row-actions">
                     {writable && c.estado === "activa" && (
                       <button type="button" className="link-button" onClick={() => { setNotice(null); setOperating(c); }}>

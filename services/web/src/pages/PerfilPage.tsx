@@ -144,7 +144,7 @@ function Perfil({ clienteId }: { clienteId: number }) {
                   <td>
                     <EstadoBadge estado={c.estado} />
                   </td>
-                  <td>{formatDate(c.fecha_apertura)}</td>
+                  <td className="date">{formatDate(c.fecha_apertura)}</td>
                 </tr>
               ))}
               {cuentas.length === 0 && (
@@ -177,7 +177,7 @@ function Perfil({ clienteId }: { clienteId: number }) {
             <tbody>
               {txs.map((tx) => (
                 <tr key={tx.transaccion_id}>
-                  <td>{formatDateTime(tx.fecha)}</td>
+                  <td className="date">{formatDateTime(tx.fecha)}</td>
                   <td>{tipoLabel(tx.tipo)}</td>
                   <td>{tx.cuenta_origen_id ? numeroDe.get(tx.cuenta_origen_id) ?? tx.cuenta_origen_id : "—"}</td>
                   <td>{tx.cuenta_destino_id ? numeroDe.get(tx.cuenta_destino_id) ?? tx.cuenta_destino_id : "—"}</td>

@@ -152,7 +152,7 @@ export default function TransaccionesPage() {
                 {list.data.items.map((tx) => (
                   <tr key={tx.transaccion_id}>
                     <td className="mono small">{tx.transaccion_id}</td>
-                    <td>{formatDateTime(tx.fecha)}</td>
+                    <td className="date">{formatDateTime(tx.fecha)}</td>
                     <td>
                       {tipoLabel(tx.tipo)}
                       {tx.reversa_de ? " (reversa)" : ""}
