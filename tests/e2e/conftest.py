@@ -19,8 +19,6 @@ import httpx
 import pytest
 
 from infra.local.components import all_components
-from infra.local.process import StackError
-from infra.local.stack import Stack
 from services.common.auth import Role, issue_token
 from services.common.settings import Settings, get_settings
 
@@ -54,39 +52,28 @@ def cuentas_components(settings: Settings) -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def e2e_stack() -> Iterator[Settings]:
-    """The whole stack, running; components this fixture started are stopped at the end."""
+def e2e_stack(request: pytest.FixtureRequest) -> Settings:
+    """The whole stack running (the suite's ``stack`` fixture starts every component)."""
     if not Path(CHROMIUM).exists():
         pytest.skip("chromium is not installed (make setup installs it)")
     settings = get_settings()
-    if os.environ.get("CLOUDBANK_E2E_RUNNING") == "1":
-        yield settings
-        return
-    names = _component_names(settings)
-    missing = [n for n in REQUIRED if n not in names]
-    if missing or not cuentas_components(settings):
-        pytest.skip(
-            "the end-to-end tests need the operational services in the stack; not there yet: "
-            + ", ".join(missing or ["cuentas"])
-        )
-    stack = Stack(settings)
-    managed = [c.name for c in stack.components if c.managed]
-    already = {c.name for c in stack.components if stack.pid_file(c).live_pid()}
-    try:
-        try:
-            stack.up(managed)
-        except StackError as exc:
-            pytest.fail(f"cannot start the stack: {exc}", pytrace=False)
-        login = httpx.post(
-            f"{settings.service_url(settings.perfil360_port)}/auth/token",
-            data={"username": ADMIN[0], "password": ADMIN[1]},
-            timeout=10,
-        )
-        if login.status_code == 404:
-            pytest.skip("perfil360 does not mount POST /auth/token (services.common.auth_login)")
-        yield settings
-    finally:
-        stack.down([n for n in managed if n not in already])
+    if os.environ.get("CLOUDBANK_E2E_RUNNING") != "1":
+        names = _component_names(settings)
+        missing = [n for n in REQUIRED if n not in names]
+        if missing or not cuentas_components(settings):
+            pytest.skip(
+                "the end-to-end tests need the operational services in the stack; not there "
+                "yet: " + ", ".join(missing or ["cuentas"])
+            )
+        settings = request.getfixturevalue("stack")
+    login = httpx.post(
+        f"{settings.service_url(settings.perfil360_port)}/auth/token",
+        data={"username": ADMIN[0], "password": ADMIN[1]},
+        timeout=10,
+    )
+    if login.status_code == 404:
+        pytest.skip("perfil360 does not mount POST /auth/token (services.common.auth_login)")
+    return settings
 
 
 @pytest.fixture(scope="session")
