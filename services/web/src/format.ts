@@ -123,6 +123,7 @@ const TIPO_LABELS: Record<string, string> = {
   RETIRO: "Retiro",
   TRANSFERENCIA: "Transferencia",
   PAGO_SERVICIO: "Pago de servicio",
+  REVERSA: "Reversa",
 };
 
 export function tipoLabel(tipo: string): string {

@@ -110,14 +110,17 @@ export interface SaldoUpdate {
 }
 
 // --- transacciones -----------------------------------------------------------------------
+/** The tipos a user may create; a REVERSA comes only from POST /transacciones/{id}/reversa. */
 export type TipoTransaccion = "DEPOSITO" | "RETIRO" | "TRANSFERENCIA" | "PAGO_SERVICIO";
 export const TIPOS_TRANSACCION: TipoTransaccion[] = ["DEPOSITO", "RETIRO", "TRANSFERENCIA", "PAGO_SERVICIO"];
+export type TipoRegistrado = TipoTransaccion | "REVERSA";
+export const TIPOS_REGISTRADOS: TipoRegistrado[] = [...TIPOS_TRANSACCION, "REVERSA"];
 export type EstadoTransaccion = "PENDIENTE" | "COMPLETADA" | "RECHAZADA";
 export const ESTADOS_TRANSACCION: EstadoTransaccion[] = ["PENDIENTE", "COMPLETADA", "RECHAZADA"];
 
 export interface Transaccion {
   transaccion_id: string;
-  tipo: TipoTransaccion;
+  tipo: TipoRegistrado;
   cuenta_origen_id: number | null;
   cuenta_destino_id: number | null;
   monto: Decimal;
@@ -139,7 +142,7 @@ export interface TransaccionCreate {
 }
 
 export interface TransaccionFilters {
-  tipo?: TipoTransaccion | "";
+  tipo?: TipoRegistrado | "";
   estado?: EstadoTransaccion | "";
   moneda?: Moneda | "";
   desde?: string;
@@ -148,10 +151,29 @@ export interface TransaccionFilters {
 }
 
 // --- perfil360 ---------------------------------------------------------------------------
+/** How a transaction touches the client: money in, out, or between its own accounts. */
+export type Sentido = "ENTRADA" | "SALIDA" | "INTERNA";
+
+export interface TransaccionCliente extends Transaccion {
+  sentido?: Sentido;
+}
+
+/** One currency's figures; never added across currencies. */
+export interface ResumenMoneda {
+  moneda: Moneda;
+  saldo_total: Decimal;
+  total_cuentas: number;
+  cuentas_activas: number;
+  total_transacciones: number | null;
+  total_transacciones_exacto?: boolean;
+  ultima_actividad: string | null;
+}
+
 export interface PerfilCompleto {
   cliente: Cliente;
   cuentas: Cuenta[];
-  transacciones_recientes: Transaccion[];
+  transacciones_recientes: TransaccionCliente[];
+  resumen_financiero?: ResumenMoneda[];
   parcial: boolean;
   /** sections that could not be fetched (e.g. "cuentas", "transacciones") */
   secciones_fallidas?: string[];

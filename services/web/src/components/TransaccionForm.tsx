@@ -49,7 +49,7 @@ export function validateDraft(draft: TxDraft, origen?: Cuenta | null, destino?: 
   }
   const amount = parseAmount(draft.monto);
   if (!amount || amount === "0.00") errors.monto = "Ingrese un monto mayor que cero, con hasta 2 decimales.";
-  if (draft.descripcion.length > 200) errors.descripcion = "Como máximo 200 caracteres.";
+  if (draft.descripcion.length > 255) errors.descripcion = "Como máximo 255 caracteres.";
   return errors;
 }
 
@@ -174,7 +174,7 @@ export function TransaccionForm({ initial, create, onCreated }: Props) {
           label="Descripción"
           name="descripcion"
           value={draft.descripcion}
-          maxLength={200}
+          maxLength={255}
           onChange={(e) => set({ descripcion: e.target.value })}
           error={errors.descripcion}
         />

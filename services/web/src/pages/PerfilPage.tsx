@@ -1,6 +1,6 @@
 /** Perfil 360°: search, then the client's profile; a partial profile says so, loudly. */
 import { perfilApi } from "../api/services";
-import type { Cuenta, PerfilCompleto } from "../api/types";
+import type { Cuenta, PerfilCompleto, ResumenMoneda } from "../api/types";
 import { ClientePicker } from "../components/ClientePicker";
 import { EstadoBadge, ErrorAlert, Loading } from "../components/ui";
 import { formatDate, formatDateTime, formatMoney, sumDecimals, tipoLabel } from "../format";
@@ -33,8 +33,36 @@ export function failedSections(perfil: PerfilCompleto): string[] {
   return [];
 }
 
+export interface BalanceRow {
+  moneda: string;
+  saldo: string;
+  cuentas: number;
+  activas: number;
+  transacciones?: number | null;
+  exacto?: boolean;
+  ultimaActividad?: string | null;
+}
+
+/** The BFF's summary per currency when it sends one, else computed from the accounts. */
+export function balances(perfil: PerfilCompleto): BalanceRow[] {
+  if (perfil.resumen_financiero) {
+    return perfil.resumen_financiero.map((r: ResumenMoneda) => ({
+      moneda: r.moneda,
+      saldo: String(r.saldo_total),
+      cuentas: r.total_cuentas,
+      activas: r.cuentas_activas,
+      transacciones: r.total_transacciones,
+      exacto: r.total_transacciones_exacto ?? true,
+      ultimaActividad: r.ultima_actividad,
+    }));
+  }
+  return balancesByCurrency(perfil.cuentas ?? []);
+}
+
+const SENTIDO_LABELS: Record<string, string> = { ENTRADA: "Entrada", SALIDA: "Salida", INTERNA: "Entre sus cuentas" };
+
 /** Balance per currency, summed exactly; never across currencies. */
-export function balancesByCurrency(cuentas: Cuenta[]): { moneda: string; saldo: string; cuentas: number; activas: number }[] {
+export function balancesByCurrency(cuentas: Cuenta[]): BalanceRow[] {
   const groups = new Map<string, Cuenta[]>();
   for (const c of cuentas) groups.set(c.moneda, [...(groups.get(c.moneda) ?? []), c]);
   return [...groups.entries()]
@@ -104,11 +132,14 @@ function Perfil({ clienteId }: { clienteId: number }) {
             <p className="muted">No disponible: no se pudieron obtener las cuentas.</p>
           ) : (
             <ul className="balances">
-              {balancesByCurrency(cuentas).map((b) => (
+              {balances(perfil.data).map((b) => (
                 <li key={b.moneda} data-moneda={b.moneda}>
                   <span className="balance">{formatMoney(b.saldo, b.moneda)}</span>
                   <small className="muted">
                     {b.activas} de {b.cuentas} cuenta{b.cuentas === 1 ? "" : "s"} activa{b.activas === 1 ? "" : "s"}
+                    {typeof b.transacciones === "number" &&
+                      ` · ${b.exacto === false ? "más de " : ""}${b.transacciones} transacci${b.transacciones === 1 ? "ón" : "ones"}`}
+                    {b.ultimaActividad && ` · última actividad ${formatDateTime(b.ultimaActividad)}`}
                   </small>
                 </li>
               ))}
@@ -167,6 +198,7 @@ function Perfil({ clienteId }: { clienteId: number }) {
               <tr>
                 <th scope="col">Fecha</th>
                 <th scope="col">Tipo</th>
+                <th scope="col">Sentido</th>
                 <th scope="col">Origen</th>
                 <th scope="col">Destino</th>
                 <th scope="col" className="num">Monto</th>
@@ -179,6 +211,7 @@ function Perfil({ clienteId }: { clienteId: number }) {
                 <tr key={tx.transaccion_id}>
                   <td className="date">{formatDateTime(tx.fecha)}</td>
                   <td>{tipoLabel(tx.tipo)}</td>
+                  <td>{tx.sentido ? SENTIDO_LABELS[tx.sentido] ?? tx.sentido : "—"}</td>
                   <td>{tx.cuenta_origen_id ? numeroDe.get(tx.cuenta_origen_id) ?? tx.cuenta_origen_id : "—"}</td>
                   <td>{tx.cuenta_destino_id ? numeroDe.get(tx.cuenta_destino_id) ?? tx.cuenta_destino_id : "—"}</td>
                   <td className="num">{formatMoney(tx.monto, tx.moneda)}</td>
@@ -190,7 +223,7 @@ function Perfil({ clienteId }: { clienteId: number }) {
               ))}
               {txs.length === 0 && (
                 <tr>
-                  <td colSpan={7}>Sin transacciones recientes.</td>
+                  <td colSpan={8}>Sin transacciones recientes.</td>
                 </tr>
               )}
             </tbody>

@@ -5,9 +5,11 @@ import { transaccionesApi } from "../api/services";
 import {
   ESTADOS_TRANSACCION,
   MONEDAS,
+  TIPOS_REGISTRADOS,
   TIPOS_TRANSACCION,
   type EstadoTransaccion,
   type Moneda,
+  type TipoRegistrado,
   type TipoTransaccion,
   type Transaccion,
   type TransaccionFilters,
@@ -89,9 +91,9 @@ export default function TransaccionesPage() {
       )}
       <h2>Historial</h2>
       <div className="filters" role="search" aria-label="Filtros de transacciones">
-        <SelectField label="Tipo" name="f-tipo" value={filters.tipo ?? ""} onChange={(e) => setFilter({ tipo: e.target.value as TipoTransaccion | "" })}>
+        <SelectField label="Tipo" name="f-tipo" value={filters.tipo ?? ""} onChange={(e) => setFilter({ tipo: e.target.value as TipoRegistrado | "" })}>
           <option value="">Todos</option>
-          {TIPOS_TRANSACCION.map((t) => (
+          {TIPOS_REGISTRADOS.map((t) => (
             <option key={t} value={t}>
               {tipoLabel(t)}
             </option>
@@ -155,7 +157,7 @@ export default function TransaccionesPage() {
                     <td className="date">{formatDateTime(tx.fecha)}</td>
                     <td>
                       {tipoLabel(tx.tipo)}
-                      {tx.reversa_de ? " (reversa)" : ""}
+                      {tx.reversa_de ? <small className="muted"> de {tx.reversa_de}</small> : null}
                     </td>
                     <td>{tx.cuenta_origen_id ?? "—"}</td>
                     <td>{tx.cuenta_destino_id ?? "—"}</td>
@@ -166,7 +168,7 @@ export default function TransaccionesPage() {
                     </td>
                     <td>{tx.descripcion ?? "—"}</td>
                     <td>
-                      {can("transacciones:write") && tx.estado === "COMPLETADA" && !tx.reversa_de && (
+                      {can("transacciones:write") && tx.estado === "COMPLETADA" && tx.tipo !== "REVERSA" && (
                         <button type="button" className="link-button" onClick={() => { reverse.setError(null); setReversing(tx); }}>
                           Revertir<span className="sr-only"> {tx.transaccion_id}</span>
                         </button>

@@ -113,6 +113,26 @@ describe("Perfil 360°", () => {
     expect((await screen.findByRole("alert")).textContent).toMatch(/No se pudo cargar el perfil.*no está disponible/);
   });
 
+  it("uses the BFF's per-currency summary when present", async () => {
+    window.history.replaceState(null, "", "/perfil?cliente=5");
+    installFetch({
+      "GET /api/clientes/5/perfil-completo": () =>
+        json(200, {
+          cliente,
+          cuentas: [cuentaPen],
+          transacciones_recientes: [],
+          resumen_financiero: [
+            { moneda: "PEN", saldo_total: "100.10", total_cuentas: 1, cuentas_activas: 1, total_transacciones: 500, total_transacciones_exacto: false, ultima_actividad: "2026-03-05T19:07:00Z" },
+          ],
+          parcial: false,
+          secciones_fallidas: [],
+        }),
+    });
+    render(<PerfilPage />);
+    const item = await screen.findByText(/más de 500 transacciones/);
+    expect(item.textContent!.replace(/\s/g, " ")).toMatch(/1 de 1 cuenta activa · más de 500 transacciones · última actividad 5 mar\. 2026, 2:07 p\. m\./);
+  });
+
   it("balancesByCurrency is exact", () => {
     expect(balancesByCurrency([cuentaPen, cuentaPen2] as never)).toEqual([{ moneda: "PEN", saldo: "100.30", cuentas: 2, activas: 1 }]);
   });
