@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
+from infra.local.process import wait_until
 from infra.local.stack import Stack
 from services.common.auth import Role
 
@@ -147,6 +148,8 @@ def test_stopped_cuentas_gives_the_partial_banner_not_a_blank_page(
         ui.shot(page, "09-perfil-parcial")
     finally:
         stack.up(names)
+        # HAProxy marks the instances up after its next health checks
+        wait_until(lambda: api.get(e2e_stack.cuentas_port, "/tipos-cuenta").status_code == 200, 30)
 
 
 def test_a_failing_analytics_call_shows_an_error(page, ui, web_url, e2e_stack):

@@ -129,3 +129,8 @@ const TIPO_LABELS: Record<string, string> = {
 export function tipoLabel(tipo: string): string {
   return TIPO_LABELS[tipo] ?? tipo;
 }
+
+/** A rejection reason as the API codes it ("saldo_insuficiente") in words. */
+export function motivoLabel(motivo: string): string {
+  return motivo.replace(/_/g, " ");
+}

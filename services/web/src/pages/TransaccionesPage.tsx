@@ -17,7 +17,7 @@ import {
 import { useAuth } from "../auth";
 import { TransaccionForm, type TxDraft } from "../components/TransaccionForm";
 import { ConfirmDialog, EstadoBadge, ErrorAlert, Loading, Notice, Pagination, SelectField, TextField } from "../components/ui";
-import { estadoLabel, formatDateTime, formatMoney, tipoLabel } from "../format";
+import { estadoLabel, formatDateTime, formatMoney, motivoLabel, tipoLabel } from "../format";
 import { useAction, useAsync } from "../hooks";
 import { useLocation } from "../router";
 
@@ -164,7 +164,7 @@ export default function TransaccionesPage() {
                     <td className="num">{formatMoney(tx.monto, tx.moneda)}</td>
                     <td>
                       <EstadoBadge estado={tx.estado} />
-                      {tx.motivo ? <small className="muted"> {tx.motivo}</small> : null}
+                      {tx.motivo ? <small className="muted"> {motivoLabel(tx.motivo)}</small> : null}
                     </td>
                     <td>{tx.descripcion ?? "—"}</td>
                     <td>
@@ -206,7 +206,7 @@ function TxResult({ tx }: { tx: Transaccion }) {
   if (tx.estado === "RECHAZADA") {
     return (
       <div className="alert alert-error" role="alert">
-        Transacción {tx.transaccion_id} rechazada{tx.motivo ? `: ${tx.motivo}` : "."}
+        Transacción {tx.transaccion_id} rechazada{tx.motivo ? `: ${motivoLabel(tx.motivo)}.` : "."}
       </div>
     );
   }
