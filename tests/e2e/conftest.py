@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
+import string
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -97,7 +99,7 @@ class Api:
     def create_cliente(self) -> dict:
         body = {
             "nombre": "Prueba",
-            "apellido": f"E2E {uuid.uuid4().hex[:6]}",
+            "apellido": f"Prueba {letters()}",
             "email": f"e2e-{uuid.uuid4().hex[:12]}@example.com",
             "documento": {"tipo_documento": "DNI", "numero_documento": _dni()},
         }
@@ -137,6 +139,11 @@ class Api:
         return self.client.get(
             self.url(base_port, path), headers={"Authorization": f"Bearer {token}"}
         )
+
+
+def letters(n: int = 8) -> str:
+    """A random surname (names take letters only)."""
+    return "".join(random.choice(string.ascii_lowercase) for _ in range(n)).capitalize()
 
 
 def _dni() -> str:
@@ -211,6 +218,7 @@ class UI:
     """Helpers the tests reach through the ``ui`` fixture (tests/ is not a package)."""
 
     ADMIN = ADMIN
+    letters = staticmethod(letters)
     ANALISTA = ANALISTA
     TABLET = TABLET
     login = staticmethod(login)

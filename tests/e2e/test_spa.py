@@ -44,7 +44,8 @@ def test_client_account_deposit_transfer_then_perfil(page, ui, web_url, api):
     ui.go(page, "/clientes")
     page.get_by_role("button", name="Nuevo cliente").click()
     page.get_by_label("Nombre").fill("Rosa")
-    page.get_by_label("Apellido").fill("Huamán E2E")
+    apellido = f"Huamán {ui.letters()}"
+    page.get_by_label("Apellido").fill(apellido)
     email = f"rosa.{int(time.time() * 1000)}@example.com"
     page.get_by_label("Correo electrónico").fill(email)
     page.get_by_label("Número de documento").fill(str(int(time.time() * 1000))[-8:])
@@ -93,7 +94,7 @@ def test_client_account_deposit_transfer_then_perfil(page, ui, web_url, api):
     # both accounts, their balances and the transfer, in Perfil 360°
     ui.go(page, f"/perfil?cliente={cliente_id}")
     perfil = page.get_by_test_id("perfil")
-    expect(perfil.get_by_role("heading", name="Rosa Huamán E2E")).to_be_visible()
+    expect(perfil.get_by_role("heading", name=f"Rosa {apellido}")).to_be_visible()
     expect(page.get_by_test_id("perfil-parcial")).to_have_count(0)
     expect(perfil.locator(f"tr[data-cuenta-id='{origen}']")).to_contain_text("379.50")
     expect(perfil.locator(f"tr[data-cuenta-id='{destino}']")).to_contain_text("120.50")
