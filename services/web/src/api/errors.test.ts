@@ -26,6 +26,19 @@ describe("422 validation details", () => {
     expect(fieldErrors(two).monto).toBe("Debe ser mayor que 0. Como máximo 2 decimales.");
   });
 
+  it("drops the tag pydantic puts in the loc of a discriminated union", () => {
+    const tagged = new ApiError(422, "validation_error", [
+      { loc: ["body", "documento", "DNI", "numero_documento"], msg: "Value error, a DNI is exactly 8 digits", type: "value_error" },
+      { loc: ["body", "documento", "Carnet Extranjeria", "fecha_vencimiento"], msg: "x", type: "date_parsing" },
+      { loc: ["body", "items", 0, "monto"], msg: "Field required", type: "missing" },
+    ]);
+    expect(fieldErrors(tagged)).toEqual({
+      "documento.numero_documento": "a DNI is exactly 8 digits",
+      "documento.fecha_vencimiento": "Fecha inválida.",
+      "items.0.monto": "Campo obligatorio.",
+    });
+  });
+
   it("falls back to the API's message for unknown types", () => {
     expect(validationMessage({ loc: ["body", "x"], msg: "something odd", type: "weird" })).toBe("something odd");
   });

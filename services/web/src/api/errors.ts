@@ -92,16 +92,23 @@ export function validationMessage(item: ValidationItem): string {
   return item.msg.replace(/^Value error, /, "");
 }
 
+// a field name or a list index; anything else in a loc is a union tag that pydantic adds
+// (["body", "documento", "DNI", "numero_documento"] for a discriminated union)
+const FIELD_SEGMENT = /^[a-z_][a-z0-9_]*$/;
+
 /**
  * 422 items keyed by field path ("documento.numero_documento"), the leading "body"/"query"
- * dropped. Items not tied to a field go under "" (shown at the top of the form).
+ * and union tags dropped. Items not tied to a field go under "" (shown atop the form).
  */
 export function fieldErrors(error: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (!(error instanceof ApiError)) return out;
   for (const item of error.validation) {
     const loc = item.loc[0] === "body" || item.loc[0] === "query" ? item.loc.slice(1) : item.loc;
-    const key = loc.map(String).join(".");
+    const key = loc
+      .filter((part) => typeof part === "number" || FIELD_SEGMENT.test(part))
+      .map(String)
+      .join(".");
     const message = validationMessage(item);
     out[key] = out[key] ? `${out[key]} ${message}` : message;
   }

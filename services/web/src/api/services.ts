@@ -85,8 +85,8 @@ export const transaccionesApi = {
 
 export const perfilApi = {
   buscar: (q: string, signal?: AbortSignal) =>
-    request<BusquedaClientes | Page<Cliente>>(cfg().perfilUrl, "/api/clientes/buscar", { query: { q }, signal }).then(
-      (data) => ("resultados" in data && data.resultados ? data.resultados : itemsOf(data as Page<Cliente>)),
+    request<BusquedaClientes>(cfg().perfilUrl, "/api/clientes/buscar", { query: { q, limit: 20 }, signal }).then(
+      (data) => data.items,
     ),
   perfil: (id: number) => request<PerfilCompleto>(cfg().perfilUrl, `/api/clientes/${id}/perfil-completo`),
 };

@@ -1,17 +1,27 @@
 /**
- * The API contracts the SPA uses. Hand-written from the services' schemas; `npm run gen:api`
- * writes the OpenAPI-generated types to src/api/generated/, and the aliases below switch to
- * them service by service as the services land.
+ * The API contracts the SPA uses. The operational services' types are generated from their
+ * OpenAPI (`python services/web/scripts/dump_openapi.py && npm run gen:api` writes
+ * src/api/generated/); the analytics API's are hand-written until that service exists.
  */
+import type { components as ClientesApi } from "./generated/clientes";
+import type { components as CuentasApi } from "./generated/cuentas";
+import type { components as PerfilApi } from "./generated/perfil360";
+import type { components as TransaccionesApi } from "./generated/transacciones";
 
-export type Moneda = "PEN" | "USD" | "EUR";
+type C = ClientesApi["schemas"];
+type Cu = CuentasApi["schemas"];
+type T = TransaccionesApi["schemas"];
+type P = PerfilApi["schemas"];
+
+export type Moneda = Cu["Moneda"];
 export const MONEDAS: Moneda[] = ["PEN", "USD", "EUR"];
 
-/** Decimal amount as the APIs send it: a string (or a 2-dp number), never parsed via float. */
+/** Decimal amount as the APIs send it: a string, never parsed through a float. */
 export type Decimal = string;
 
-export interface Page<T> {
-  items: T[];
+/** The kit's page (services.common.pagination.Page). */
+export interface Page<Item> {
+  items: Item[];
   total: number | null;
   limit: number;
   offset: number;
@@ -19,127 +29,36 @@ export interface Page<T> {
 }
 
 // --- clientes ----------------------------------------------------------------------------
-export type EstadoCliente = "activo" | "inactivo" | "bloqueado";
+export type EstadoCliente = C["EstadoCliente"];
 export const ESTADOS_CLIENTE: EstadoCliente[] = ["activo", "inactivo", "bloqueado"];
-export type TipoDocumento = "DNI" | "Pasaporte" | "RUC" | "Carnet Extranjeria";
+export type TipoDocumento = C["TipoDocumento"];
 export const TIPOS_DOCUMENTO: TipoDocumento[] = ["DNI", "Pasaporte", "RUC", "Carnet Extranjeria"];
-
-export interface Documento {
-  documento_id: number;
-  cliente_id: number;
-  tipo_documento: TipoDocumento;
-  numero_documento: string;
-  fecha_emision: string | null;
-  fecha_vencimiento: string | null;
-}
-
-export interface Cliente {
-  cliente_id: number;
-  nombre: string;
-  apellido: string;
-  email: string;
-  telefono: string | null;
-  estado: EstadoCliente;
-  fecha_registro: string;
-  updated_at?: string;
-  documentos: Documento[];
-}
-
-export interface DocumentoCreate {
-  tipo_documento: TipoDocumento;
-  numero_documento: string;
-  fecha_emision?: string | null;
-  fecha_vencimiento?: string | null;
-}
-
-export interface ClienteCreate {
-  nombre: string;
-  apellido: string;
-  email: string;
-  telefono?: string | null;
-  estado?: EstadoCliente;
-  documento: DocumentoCreate;
-}
-
+export type Documento = C["DocumentoPublic"];
+export type Cliente = C["ClientePublic"];
+export type ClienteCreate = C["ClienteCreate"];
+/** One shape per tipo_documento (a discriminated union). */
+export type DocumentoCreate = ClienteCreate["documento"];
 /** PUT body: every editable field (telefono may be null). */
-export interface ClienteReplace {
-  nombre: string;
-  apellido: string;
-  email: string;
-  telefono: string | null;
-  estado: EstadoCliente;
-}
+export type ClienteReplace = C["ClienteReplace"];
 
 // --- cuentas -----------------------------------------------------------------------------
-export type EstadoCuenta = "activa" | "bloqueada" | "cerrada";
-
-export interface TipoCuenta {
-  tipo_cuenta_id: number;
-  nombre: string;
-  descripcion?: string | null;
-  costo_mantenimiento?: Decimal;
-  tasa_interes?: Decimal;
-  estado?: string;
-}
-
-export interface Cuenta {
-  cuenta_id: number;
-  cliente_id: number;
-  tipo_cuenta_id: number;
-  tipo_cuenta_nombre?: string | null;
-  numero_cuenta: string;
-  saldo: Decimal;
-  moneda: Moneda;
-  fecha_apertura: string;
-  estado: EstadoCuenta;
-  updated_at?: string;
-}
-
-export interface CuentaCreate {
-  cliente_id: number;
-  tipo_cuenta_id: number;
-  moneda: Moneda;
-  saldo_inicial: Decimal;
-}
-
-export type OperacionSaldo = "deposito" | "retiro";
-
-export interface SaldoUpdate {
-  monto: Decimal;
-  operacion: OperacionSaldo;
-}
+export type EstadoCuenta = Cu["EstadoCuenta"];
+export type TipoCuenta = Cu["TipoCuentaPublic"];
+export type Cuenta = Cu["CuentaPublic"];
+export type CuentaCreate = Cu["CuentaCreate"];
+export type OperacionSaldo = Cu["Operacion"];
+export type SaldoUpdate = Cu["SaldoUpdate"];
 
 // --- transacciones -----------------------------------------------------------------------
 /** The tipos a user may create; a REVERSA comes only from POST /transacciones/{id}/reversa. */
-export type TipoTransaccion = "DEPOSITO" | "RETIRO" | "TRANSFERENCIA" | "PAGO_SERVICIO";
+export type TipoTransaccion = T["TipoTransaccion"];
 export const TIPOS_TRANSACCION: TipoTransaccion[] = ["DEPOSITO", "RETIRO", "TRANSFERENCIA", "PAGO_SERVICIO"];
-export type TipoRegistrado = TipoTransaccion | "REVERSA";
+export type TipoRegistrado = T["Tipo"];
 export const TIPOS_REGISTRADOS: TipoRegistrado[] = [...TIPOS_TRANSACCION, "REVERSA"];
-export type EstadoTransaccion = "PENDIENTE" | "COMPLETADA" | "RECHAZADA";
+export type EstadoTransaccion = T["Estado"];
 export const ESTADOS_TRANSACCION: EstadoTransaccion[] = ["PENDIENTE", "COMPLETADA", "RECHAZADA"];
-
-export interface Transaccion {
-  transaccion_id: string;
-  tipo: TipoRegistrado;
-  cuenta_origen_id: number | null;
-  cuenta_destino_id: number | null;
-  monto: Decimal;
-  moneda: Moneda;
-  descripcion: string | null;
-  estado: EstadoTransaccion;
-  motivo?: string | null;
-  fecha: string;
-  reversa_de?: string | null;
-}
-
-export interface TransaccionCreate {
-  tipo: TipoTransaccion;
-  cuenta_origen_id: number | null;
-  cuenta_destino_id: number | null;
-  monto: Decimal;
-  moneda: Moneda;
-  descripcion: string | null;
-}
+export type Transaccion = T["TransaccionPublic"];
+export type TransaccionCreate = T["TransaccionCreate"];
 
 export interface TransaccionFilters {
   tipo?: TipoRegistrado | "";
@@ -152,40 +71,22 @@ export interface TransaccionFilters {
 
 // --- perfil360 ---------------------------------------------------------------------------
 /** How a transaction touches the client: money in, out, or between its own accounts. */
-export type Sentido = "ENTRADA" | "SALIDA" | "INTERNA";
-
-export interface TransaccionCliente extends Transaccion {
-  sentido?: Sentido;
-}
-
+export type Sentido = P["Sentido"];
+export type TransaccionCliente = P["TransaccionCliente"];
 /** One currency's figures; never added across currencies. */
-export interface ResumenMoneda {
-  moneda: Moneda;
-  saldo_total: Decimal;
-  total_cuentas: number;
-  cuentas_activas: number;
-  total_transacciones: number | null;
-  total_transacciones_exacto?: boolean;
-  ultima_actividad: string | null;
-}
+export type ResumenMoneda = P["ResumenMoneda"];
+export type PerfilCompleto = P["PerfilCompleto"];
+export type BusquedaClientes = P["BusquedaClientes"];
+export type ClientePerfil = P["Cliente"];
+export type CuentaPerfil = P["Cuenta"];
 
-export interface PerfilCompleto {
-  cliente: Cliente;
-  cuentas: Cuenta[];
-  transacciones_recientes: TransaccionCliente[];
-  resumen_financiero?: ResumenMoneda[];
-  parcial: boolean;
-  /** sections that could not be fetched (e.g. "cuentas", "transacciones") */
-  secciones_fallidas?: string[];
-  errores?: Record<string, string> | string[];
-  [extra: string]: unknown;
-}
-
-export interface BusquedaClientes {
-  query?: string;
-  total_resultados?: number;
-  resultados?: Cliente[];
-  items?: Cliente[];
+/** What a client search shows, from clientes or from perfil360. */
+export interface ClienteBasico {
+  cliente_id: number;
+  nombre: string;
+  apellido: string;
+  email: string;
+  estado: string;
 }
 
 // --- analytics ---------------------------------------------------------------------------

@@ -13,6 +13,7 @@ const cliente: Cliente = {
   telefono: null,
   estado: "activo",
   fecha_registro: "2026-01-01T00:00:00Z",
+  updated_at: "2026-01-01T00:00:00Z",
   documentos: [],
 };
 
@@ -28,7 +29,7 @@ describe("ClienteForm", () => {
     const onCreate = vi.fn().mockRejectedValue(
       new ApiError(422, "validation_error", [
         { loc: ["body", "email"], msg: "value is not a valid email address: An email address must have an @-sign.", type: "value_error" },
-        { loc: ["body", "documento", "numero_documento"], msg: "Value error, a DNI has 8 digits", type: "value_error" },
+        { loc: ["body", "documento", "DNI", "numero_documento"], msg: "Value error, a DNI has 8 digits", type: "value_error" },
         { loc: ["body", "nombre"], msg: "String should have at least 1 character", type: "string_too_short", ctx: { min_length: "1" } },
       ]),
     );

@@ -1,16 +1,16 @@
 /** Find a client by typing (server-side search, debounced) and pick one. */
 import { useState } from "react";
-import type { Cliente } from "../api/types";
+import type { ClienteBasico } from "../api/types";
 import { useAsync, useDebounced } from "../hooks";
 import { EstadoBadge, ErrorAlert, TextField } from "./ui";
 
-interface Props {
+interface Props<C extends ClienteBasico> {
   label?: string;
-  search: (q: string, signal: AbortSignal) => Promise<Cliente[]>;
-  onPick: (cliente: Cliente) => void;
+  search: (q: string, signal: AbortSignal) => Promise<C[]>;
+  onPick: (cliente: C) => void;
 }
 
-export function ClientePicker({ label = "Buscar cliente", search, onPick }: Props) {
+export function ClientePicker<C extends ClienteBasico>({ label = "Buscar cliente", search, onPick }: Props<C>) {
   const [q, setQ] = useState("");
   const query = useDebounced(q.trim(), 300);
   const results = useAsync((signal) => (query ? search(query, signal) : Promise.resolve([])), [query]);

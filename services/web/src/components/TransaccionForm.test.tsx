@@ -27,6 +27,8 @@ const done: Transaccion = {
   descripcion: null,
   estado: "COMPLETADA",
   fecha: "2026-03-05T19:07:00Z",
+  created_at: "2026-03-05T19:07:00Z",
+  updated_at: "2026-03-05T19:07:00Z",
 };
 
 describe("validateDraft mirrors the API's rules per tipo", () => {

@@ -1,6 +1,6 @@
 /** Perfil 360°: search, then the client's profile; a partial profile says so, loudly. */
 import { perfilApi } from "../api/services";
-import type { Cuenta, PerfilCompleto, ResumenMoneda } from "../api/types";
+import type { PerfilCompleto, ResumenMoneda } from "../api/types";
 import { ClientePicker } from "../components/ClientePicker";
 import { EstadoBadge, ErrorAlert, Loading } from "../components/ui";
 import { formatDate, formatDateTime, formatMoney, sumDecimals, tipoLabel } from "../format";
@@ -27,10 +27,7 @@ export default function PerfilPage() {
 
 /** Which sections the BFF could not fetch, whatever way it lists them. */
 export function failedSections(perfil: PerfilCompleto): string[] {
-  if (Array.isArray(perfil.secciones_fallidas)) return perfil.secciones_fallidas;
-  if (Array.isArray(perfil.errores)) return perfil.errores.map(String);
-  if (perfil.errores && typeof perfil.errores === "object") return Object.keys(perfil.errores);
-  return [];
+  return perfil.secciones_fallidas ?? [];
 }
 
 export interface BalanceRow {
@@ -62,8 +59,10 @@ export function balances(perfil: PerfilCompleto): BalanceRow[] {
 const SENTIDO_LABELS: Record<string, string> = { ENTRADA: "Entrada", SALIDA: "Salida", INTERNA: "Entre sus cuentas" };
 
 /** Balance per currency, summed exactly; never across currencies. */
-export function balancesByCurrency(cuentas: Cuenta[]): BalanceRow[] {
-  const groups = new Map<string, Cuenta[]>();
+type SaldoDeCuenta = { moneda: string; saldo: string; estado: string };
+
+export function balancesByCurrency(cuentas: SaldoDeCuenta[]): BalanceRow[] {
+  const groups = new Map<string, SaldoDeCuenta[]>();
   for (const c of cuentas) groups.set(c.moneda, [...(groups.get(c.moneda) ?? []), c]);
   return [...groups.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
