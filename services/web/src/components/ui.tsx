@@ -139,21 +139,43 @@ interface ConfirmProps {
   onCancel: () => void;
 }
 
-/** A modal confirmation: focus starts on "Cancelar", Escape cancels. */
+/**
+ * A modal confirmation: focus starts on "Cancelar" and stays inside (Tab cycles), Escape
+ * cancels, and focus returns to where it was when the dialog closes.
+ */
 export function ConfirmDialog({ title, children, confirmLabel, busy, danger, onConfirm, onCancel }: ConfirmProps) {
   const cancelRef = useRef<HTMLButtonElement>(null);
+  const dialogRef = useRef<HTMLDivElement>(null);
   const titleId = useId();
   useEffect(() => {
+    const previous = document.activeElement as HTMLElement | null;
     cancelRef.current?.focus();
+    return () => previous?.focus?.();
+  }, []);
+  useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.key === "Escape") onCancel();
+      if (event.key !== "Tab" || !dialogRef.current) return;
+      const focusable = Array.from(
+        dialogRef.current.querySelectorAll<HTMLElement>("button:not([disabled]), a[href], input, select, textarea"),
+      );
+      if (focusable.length === 0) return;
+      const first = focusable[0];
+      const last = focusable[focusable.length - 1];
+      if (event.shiftKey && document.activeElement === first) {
+        event.preventDefault();
+        last.focus();
+      } else if (!event.shiftKey && document.activeElement === last) {
+        event.preventDefault();
+        first.focus();
+      }
     };
     document.addEventListener("keydown", onKey);
     return () => document.removeEventListener("keydown", onKey);
   }, [onCancel]);
   return (
     <div className="modal-backdrop">
-      <div className="modal" role="dialog" aria-modal="true" aria-labelledby={titleId}>
+      <div className="modal" role="dialog" aria-modal="true" aria-labelledby={titleId} ref={dialogRef}>
         <h2 id={titleId}>{title}</h2>
         <div>{children}</div>
         <div className="actions">
