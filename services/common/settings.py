@@ -22,6 +22,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 DEV_SECRET = "dev-only-secret-change-me-0123456789abcdef"
 DEV_PII_KEY = "dev-only-pii-key-change-me"
+DEV_USERS = "admin:admin123:admin,cajero:cajero123:cajero,analista:analista123:analista"
 
 
 class Settings(BaseSettings):
@@ -67,6 +68,11 @@ class Settings(BaseSettings):
     jwt_issuer: str = Field("cloudbank", description="issuer claim of tokens")
     jwt_ttl_minutes: int = Field(480, description="lifetime of issued tokens")
     pii_hash_key: str = Field(DEV_PII_KEY, description="key for hashing PII in the lake")
+    dev_users: str = Field(
+        DEV_USERS,
+        description="password logins of POST /auth/token as user:password:role, comma-separated "
+        "(production mode ignores the default; set it explicitly, or empty to disable)",
+    )
 
     # data platform
     lake_url: str | None = Field(None, description="file:// or s3:// root of the lake")
@@ -126,6 +132,20 @@ class Settings(BaseSettings):
     def service_url(self, base_port: int) -> str:
         return f"http://{self.host}:{self.port(base_port)}"
 
+    @field_validator("dev_users")
+    @classmethod
+    def _valid_dev_users(cls, value: str) -> str:
+        parse_dev_users(value)  # a malformed list fails at start-up, not at the first login
+        return value
+
+    def login_users(self) -> dict[str, tuple[str, str]]:
+        """``{user: (password, role)}`` for POST /auth/token. In production mode the default
+        development users are never accepted (even when copied into .env): only a list set
+        explicitly to something else is."""
+        if self.production and self.dev_users == DEV_USERS:
+            return {}
+        return parse_dev_users(self.dev_users)
+
     def check_production(self) -> None:
         """Refuse development secrets when running in production mode."""
         if not self.production:
@@ -140,6 +160,18 @@ class Settings(BaseSettings):
         ]
         if weak:
             raise ValueError(f"production mode refuses development defaults for: {', '.join(weak)}")
+
+
+def parse_dev_users(text: str) -> dict[str, tuple[str, str]]:
+    """``user:password:role,...`` to ``{user: (password, role)}`` (a password may hold ':')."""
+    users: dict[str, tuple[str, str]] = {}
+    for entry in filter(None, (e.strip() for e in text.split(","))):
+        user, sep1, rest = entry.partition(":")
+        password, sep2, role = rest.rpartition(":")
+        if not (sep1 and sep2 and user and password and role):
+            raise ValueError("dev_users entries must look like user:password:role")
+        users[user] = (password, role)
+    return users
 
 
 @lru_cache
