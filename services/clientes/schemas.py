@@ -1,9 +1,14 @@
-"""Request and response bodies of the clientes API."""
+"""Request and response bodies of the clientes API.
+
+The rules themselves live in validation.py (shared with bulk loaders); here they are attached
+to fields, and their patterns are published in the OpenAPI schema so clients and generators
+know them.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
@@ -18,16 +23,16 @@ from pydantic import (
 from services.clientes.validation import (
     EMAIL_MAX,
     NAME_MAX,
-    NUMERO_MAX,
+    NAME_PATTERN,
+    NUMERO_PATTERNS,
     TELEFONO_MAX,
     TELEFONO_PATTERN,
     EstadoCliente,
     TipoDocumento,
     check_email,
+    check_name,
     check_numero,
     check_telefono,
-    clean_text,
-    normalize_numero,
 )
 
 
@@ -35,20 +40,19 @@ def _strip(value: object) -> object:
     return value.strip() if isinstance(value, str) else value
 
 
-Nombre = Annotated[
-    str,
-    BeforeValidator(_strip),
-    StringConstraints(min_length=1, max_length=NAME_MAX),
-    AfterValidator(clean_text),
-    Field(examples=["María"]),
-]
-Apellido = Annotated[
-    str,
-    BeforeValidator(_strip),
-    StringConstraints(min_length=1, max_length=NAME_MAX),
-    AfterValidator(clean_text),
-    Field(examples=["García Quispe"]),
-]
+def _name(example: str) -> object:
+    return Field(
+        min_length=1,
+        max_length=NAME_MAX,
+        json_schema_extra={"pattern": NAME_PATTERN},
+        examples=[example],
+        description="letters of any alphabet; words joined by spaces, apostrophes, periods or "
+        "hyphens; trimmed",
+    )
+
+
+Nombre = Annotated[str, AfterValidator(check_name), _name("María")]
+Apellido = Annotated[str, AfterValidator(check_name), _name("García Quispe")]
 Email = Annotated[
     str,
     BeforeValidator(_strip),
@@ -62,37 +66,43 @@ Email = Annotated[
 ]
 Telefono = Annotated[
     str,
-    BeforeValidator(_strip),
-    StringConstraints(max_length=TELEFONO_MAX, pattern=TELEFONO_PATTERN),
     AfterValidator(check_telefono),
-    Field(examples=["+51 987 654 321"]),
-]
-NumeroDocumento = Annotated[
-    str,
-    BeforeValidator(lambda v: normalize_numero(v) if isinstance(v, str) else v),
-    StringConstraints(min_length=6, max_length=NUMERO_MAX, pattern=r"^[A-Z0-9]+$"),
     Field(
-        examples=["45678912"],
-        description="DNI: 8 digits; RUC: 11 digits starting 10/15/17/20; Pasaporte: 6–12 "
-        "upper-case letters or digits; Carnet Extranjeria: 9–12 digits",
+        max_length=TELEFONO_MAX,
+        json_schema_extra={"pattern": TELEFONO_PATTERN},
+        examples=["+51 987 654 321"],
+        description="7 to 15 digits, optional leading '+', single spaces or hyphens between",
     ),
 ]
 
-_REQUEST = ConfigDict(extra="forbid", str_strip_whitespace=False)
+_REQUEST = ConfigDict(extra="forbid")
 
 
 # --- documents ---------------------------------------------------------------------------
-class DocumentoCreate(BaseModel):
+def _numero(tipo: TipoDocumento, example: str) -> object:
+    pattern, rule = NUMERO_PATTERNS[tipo]
+    return Annotated[
+        str,
+        AfterValidator(lambda value: check_numero(tipo, value)),
+        Field(
+            max_length=20,
+            json_schema_extra={"pattern": pattern},
+            examples=[example],
+            description=f"{rule}; compared trimmed and upper-cased",
+        ),
+    ]
+
+
+class _Documento(BaseModel):
     model_config = _REQUEST
 
-    tipo_documento: TipoDocumento
-    numero_documento: NumeroDocumento
     fecha_emision: date | None = None
-    fecha_vencimiento: date | None = None
+    fecha_vencimiento: date | None = Field(
+        None, description="after fecha_emision when both are given"
+    )
 
     @model_validator(mode="after")
-    def _consistent(self) -> DocumentoCreate:
-        self.numero_documento = check_numero(self.tipo_documento, self.numero_documento)
+    def _dates_in_order(self) -> _Documento:
         if (
             self.fecha_emision is not None
             and self.fecha_vencimiento is not None
@@ -100,6 +110,33 @@ class DocumentoCreate(BaseModel):
         ):
             raise ValueError("fecha_emision must be before fecha_vencimiento")
         return self
+
+
+class DocumentoDNI(_Documento):
+    tipo_documento: Literal[TipoDocumento.DNI]
+    numero_documento: _numero(TipoDocumento.DNI, "45678912")  # type: ignore[valid-type]
+
+
+class DocumentoRUC(_Documento):
+    tipo_documento: Literal[TipoDocumento.RUC]
+    numero_documento: _numero(TipoDocumento.RUC, "20512345678")  # type: ignore[valid-type]
+
+
+class DocumentoPasaporte(_Documento):
+    tipo_documento: Literal[TipoDocumento.PASAPORTE]
+    numero_documento: _numero(TipoDocumento.PASAPORTE, "PE1234567")  # type: ignore[valid-type]
+
+
+class DocumentoCarnet(_Documento):
+    tipo_documento: Literal[TipoDocumento.CARNET_EXTRANJERIA]
+    numero_documento: _numero(TipoDocumento.CARNET_EXTRANJERIA, "001234567")  # type: ignore[valid-type]
+
+
+# One shape per document type, told apart by tipo_documento (each with its number format).
+DocumentoCreate = Annotated[
+    DocumentoDNI | DocumentoRUC | DocumentoPasaporte | DocumentoCarnet,
+    Field(discriminator="tipo_documento"),
+]
 
 
 class DocumentoPublic(BaseModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import enum
 import re
+import unicodedata
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -27,6 +28,10 @@ class TipoDocumento(enum.StrEnum):
     CARNET_EXTRANJERIA = "Carnet Extranjeria"
 
 
+# Names: letters of any alphabet; words joined by spaces, apostrophes, periods or hyphens
+# ("María José", "O'Higgins", "De la Cruz-Ríos", "J. R."). No digits, no symbols.
+NAME_PATTERN = r"^[^\W\d_]+(?:[ '’.-]+[^\W\d_]+)*\.?$"
+
 # "+51 987 654 321", "987654321", "01-555-1234": 7 to 15 digits, single spaces or hyphens
 # between digits, an optional leading "+".
 TELEFONO_PATTERN = r"^\+?[0-9](?:[ -]?[0-9]){6,14}$"
@@ -48,6 +53,8 @@ NUMERO_PATTERNS: dict[TipoDocumento, tuple[str, str]] = {
 }
 _NUMERO_RE = {tipo: re.compile(pattern) for tipo, (pattern, _) in NUMERO_PATTERNS.items()}
 _TELEFONO_RE = re.compile(TELEFONO_PATTERN)
+_NAME_RE = re.compile(NAME_PATTERN)
+_NAME_SEPARATORS = frozenset(" '’.-")
 
 
 def clean_text(value: str) -> str:
@@ -55,6 +62,20 @@ def clean_text(value: str) -> str:
     value = value.strip()
     if not value.isprintable():
         raise ValueError("must not contain control or unprintable characters")
+    return value
+
+
+def check_name(value: str) -> str:
+    """A trimmed, NFC-normalised personal or company name of 1 to 100 characters."""
+    value = unicodedata.normalize("NFC", value.strip())
+    if not 1 <= len(value) <= NAME_MAX:
+        raise ValueError(f"must be 1 to {NAME_MAX} characters (surrounding spaces are trimmed)")
+    letters = (c for c in value if c not in _NAME_SEPARATORS)
+    if not _NAME_RE.match(value) or not all(c.isalpha() for c in letters):
+        raise ValueError(
+            "must be letters (any alphabet), with words joined by spaces, apostrophes, periods "
+            "or hyphens"
+        )
     return value
 
 
