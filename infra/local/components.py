@@ -536,7 +536,13 @@ class UvicornService(Component):
         super().__init__(name, settings, stop_timeout=15)
         self.app, self.base_port, self.workers = app, base_port, workers
         self.prepare_module = prepare_module
-        self.env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+        self.env = {
+            **os.environ,
+            "PYTHONPATH": str(REPO_ROOT),
+            # the service reads its settings from the environment: those of this stack
+            "CLOUDBANK_VAR_DIR": str(settings.var_dir),
+            "CLOUDBANK_PORT_OFFSET": str(settings.port_offset),
+        }
 
     @property
     def port(self) -> int:
