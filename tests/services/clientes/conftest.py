@@ -1,13 +1,10 @@
-"""Fixtures of the clientes tests: the real PostgreSQL and the real service (uvicorn, run by
-the stack manager with its migrations), plus a contract stand-in for cuentas.
-
-Everything runs under the test stack's settings (CLOUDBANK_VAR_DIR defaults to var/test; the
-port offset comes from CLOUDBANK_PORT_OFFSET), so it never touches a developer's stack.
+"""Fixtures of the clientes tests: the suite's stack (real PostgreSQL and the real clientes
+service, started by ``cloudbank``'s stack manager with its migrations) and a contract
+stand-in for cuentas.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Iterator
@@ -20,46 +17,20 @@ import pytest
 from fastapi import FastAPI, Header, Query
 from fastapi.responses import JSONResponse
 
-from infra.local.components import Postgres, UvicornService
 from infra.local.process import port_in_use
-from infra.local.stack import Stack
 from services.common.auth import Role, Scope, decode_token, issue_token
 from services.common.errors import ApiError
-from services.common.settings import REPO_ROOT, Settings, get_settings
+from services.common.settings import Settings
 
 
 @pytest.fixture(scope="session")
-def settings() -> Settings:
-    # the test stack's own folder; the services started below inherit this environment
-    os.environ.setdefault("CLOUDBANK_VAR_DIR", str(REPO_ROOT / "var" / "test"))
-    get_settings.cache_clear()
-    return get_settings()
+def settings(stack: Settings) -> Settings:
+    """The running test stack's settings (``stack`` comes from tests/conftest.py)."""
+    return stack
 
 
 @pytest.fixture(scope="session")
-def clientes_stack(settings: Settings) -> Iterator[Stack]:
-    """PostgreSQL and the clientes service (one worker), started unless already running;
-    stopped at the end only if this session started them."""
-    components = [
-        Postgres(settings),
-        UvicornService(
-            "clientes",
-            settings,
-            app="services.clientes.main:app",
-            base_port=settings.clientes_port,
-            workers=1,
-            prepare_module="services.clientes.migrate",
-        ),
-    ]
-    stack = Stack(settings, components)
-    already = {c.name for c in components if stack.pid_file(c).live_pid() is not None}
-    stack.up()
-    yield stack
-    stack.down([c.name for c in components if c.name not in already])
-
-
-@pytest.fixture(scope="session")
-def base_url(clientes_stack: Stack, settings: Settings) -> str:
+def base_url(settings: Settings) -> str:
     return settings.service_url(settings.clientes_port)
 
 
@@ -86,7 +57,7 @@ def anon(base_url: str) -> Iterator[httpx.Client]:
 
 
 @pytest.fixture(scope="session")
-def db(clientes_stack: Stack, settings: Settings) -> Iterator[psycopg.Connection]:
+def db(settings: Settings) -> Iterator[psycopg.Connection]:
     """A direct connection, to prepare data and to check what the service really wrote."""
     with psycopg.connect(settings.postgres_dsn, autocommit=True, options="-c timezone=UTC") as conn:
         yield conn
@@ -119,6 +90,10 @@ class CuentasStandIn:
 
     def app(self) -> FastAPI:
         app = FastAPI()
+
+        @app.get("/health/ready")
+        def ready() -> dict:
+            return {"status": "ok"}
 
         @app.get("/cuentas/cliente/{cliente_id}")
         def cuentas_de_cliente(
@@ -180,27 +155,66 @@ class _Server:
             self.server = None
 
 
-@pytest.fixture(scope="session")
-def cuentas_server(settings: Settings) -> Iterator[tuple[CuentasStandIn, _Server]]:
-    port = settings.port(settings.cuentas_port)
-    if port_in_use(settings.host, port):
-        pytest.fail(
-            f"port {port} (cuentas) is taken: stop the cuentas/HAProxy of this stack, or switch "
-            "these tests to the real cuentas"
-        )
+class StandInCuentas:
+    """The stand-in served where clientes will look for cuentas: on the public cuentas port
+    when nothing holds it, or behind the stack's HAProxy on both instance ports."""
+
+    def __init__(self, settings: Settings, standin: CuentasStandIn):
+        self.settings = settings
+        host = settings.host
+        self.public = settings.port(settings.cuentas_port)
+        instances = [settings.port(p) for p in settings.cuentas_instance_ports]
+        if not port_in_use(host, self.public):
+            self.behind_haproxy, ports = False, [self.public]
+        elif not any(port_in_use(host, p) for p in instances):
+            self.behind_haproxy, ports = True, instances
+        else:
+            pytest.skip(
+                "a real cuentas is running in the test stack: these tests use the contract "
+                "stand-in and should now be switched to the real service"
+            )
+        self.servers = [_Server(standin.app(), host, port) for port in ports]
+
+    @property
+    def running(self) -> bool:
+        return all(server.server is not None for server in self.servers)
+
+    def start(self) -> None:
+        for server in self.servers:
+            server.start()
+        if self.behind_haproxy:  # until HAProxy's health checks put the instances back
+            url = f"http://{self.settings.host}:{self.public}/health/ready"
+            deadline = time.monotonic() + 15
+            while time.monotonic() < deadline:
+                try:
+                    if httpx.get(url, timeout=1).status_code == 200:
+                        return
+                except httpx.HTTPError:
+                    pass
+                time.sleep(0.1)
+            raise RuntimeError("HAProxy did not route to the cuentas stand-in")
+
+    def stop(self) -> None:
+        for server in self.servers:
+            server.stop()
+
+
+@pytest.fixture(scope="module")
+def cuentas_server(settings: Settings) -> Iterator[tuple[CuentasStandIn, StandInCuentas]]:
+    """Module-scoped, so the cuentas ports are free again for whatever runs next."""
     standin = CuentasStandIn()
-    server = _Server(standin.app(), settings.host, port)
-    server.start()
-    yield standin, server
-    server.stop()
+    served = StandInCuentas(settings, standin)
+    served.start()
+    yield standin, served
+    served.stop()
 
 
 @pytest.fixture
 def cuentas(cuentas_server) -> Iterator[CuentasStandIn]:
-    standin, server = cuentas_server
+    standin, served = cuentas_server
     standin.reset()
-    if server.server is None:
-        server.start()
+    if not served.running:
+        served.start()
     yield standin
     standin.reset()
 
