@@ -1,12 +1,10 @@
-"""FastAPI dependencies of the clientes routes: connections, the cuentas gateway, parameters."""
+"""FastAPI dependencies of the clientes routes: the database, the cuentas gateway, parameters."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
-from psycopg import AsyncConnection
 
 from services.clientes.cuentas import CuentasGateway
 from services.clientes.db import Database
@@ -22,14 +20,8 @@ async def get_cuentas(request: Request) -> CuentasGateway:
     return request.app.state.cuentas
 
 
-async def read_connection(request: Request) -> AsyncIterator[AsyncConnection]:
-    async with request.app.state.db.reading() as conn:
-        yield conn
-
-
 Db = Annotated[Database, Depends(get_db)]
 Cuentas = Annotated[CuentasGateway, Depends(get_cuentas)]
-ReadConnection = Annotated[AsyncConnection, Depends(read_connection)]
 
 # Ids are PostgreSQL integers: anything outside 1..2^31-1 is a 422, not an overflow error.
 ClienteId = Annotated[int, Path(ge=1, le=PG_INT_MAX, description="cliente_id")]

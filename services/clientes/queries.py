@@ -7,8 +7,7 @@ All SQL here is fixed text; user input only ever travels as bound parameters.
 
 from __future__ import annotations
 
-from psycopg import AsyncConnection
-
+from services.clientes.db import Database
 from services.clientes.models import SEARCH_EXPRESSION
 from services.clientes.validation import EstadoCliente, normalize_numero
 from services.common.errors import NotFound
@@ -61,29 +60,34 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-async def get_cliente(conn: AsyncConnection, cliente_id: int) -> dict:
-    row = await (await conn.execute(BY_ID, (cliente_id,))).fetchone()
+async def _one(db: Database, query: str, params: tuple) -> dict | None:
+    async with db.reading() as conn:
+        return await (await conn.execute(query, params)).fetchone()
+
+
+async def get_cliente(db: Database, cliente_id: int) -> dict:
+    row = await _one(db, BY_ID, (cliente_id,))
     if row is None:
         raise cliente_not_found(cliente_id)
     return row
 
 
-async def get_by_email(conn: AsyncConnection, email: str) -> dict:
-    row = await (await conn.execute(BY_EMAIL, (email.strip(),))).fetchone()
+async def get_by_email(db: Database, email: str) -> dict:
+    row = await _one(db, BY_EMAIL, (email.strip(),))
     if row is None:
         raise NotFound("no cliente has this e-mail address", code="cliente_not_found")
     return row
 
 
-async def get_by_documento(conn: AsyncConnection, numero: str) -> dict:
-    row = await (await conn.execute(BY_DOCUMENTO, (normalize_numero(numero),))).fetchone()
+async def get_by_documento(db: Database, numero: str) -> dict:
+    row = await _one(db, BY_DOCUMENTO, (normalize_numero(numero),))
     if row is None:
         raise NotFound("no cliente has this document number", code="documento_not_found")
     return row
 
 
 async def list_clientes(
-    conn: AsyncConnection,
+    db: Database,
     page: PageParams,
     *,
     estado: EstadoCliente | None = None,
@@ -104,35 +108,38 @@ async def list_clientes(
         params["pattern"] = f"%{_escape_like(q)}%"
         params["numero"] = normalize_numero(q)
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-    async with conn.pipeline():  # both statements in one round trip
-        count = await conn.execute(f"SELECT count(*) AS total FROM clientes c{where}", params)
-        rows = await conn.execute(
-            f"SELECT {CLIENTE_COLUMNS} FROM clientes c{where} "
-            "ORDER BY c.cliente_id LIMIT %(limit)s OFFSET %(offset)s",
-            params,
-        )
-    total = (await count.fetchone())["total"]
-    return await rows.fetchall(), total
+    async with db.reading() as conn:
+        async with conn.pipeline():  # both statements in one round trip
+            count = await conn.execute(f"SELECT count(*) AS total FROM clientes c{where}", params)
+            rows = await conn.execute(
+                f"SELECT {CLIENTE_COLUMNS} FROM clientes c{where} "
+                "ORDER BY c.cliente_id LIMIT %(limit)s OFFSET %(offset)s",
+                params,
+            )
+        total = (await count.fetchone())["total"]
+        return await rows.fetchall(), total
 
 
 async def list_documentos(
-    conn: AsyncConnection, cliente_id: int, page: PageParams
+    db: Database, cliente_id: int, page: PageParams
 ) -> tuple[list[dict], int]:
     params = {"cliente_id": cliente_id, "limit": page.limit, "offset": page.offset}
-    async with conn.pipeline():
-        head = await conn.execute(
-            "SELECT EXISTS (SELECT 1 FROM clientes WHERE cliente_id = %(cliente_id)s) AS found, "
-            "(SELECT count(*) FROM documentos_identidad WHERE cliente_id = %(cliente_id)s) "
-            "AS total",
-            params,
-        )
-        rows = await conn.execute(
-            f"SELECT {DOCUMENTO_COLUMNS} FROM documentos_identidad d "
-            "WHERE d.cliente_id = %(cliente_id)s ORDER BY d.documento_id "
-            "LIMIT %(limit)s OFFSET %(offset)s",
-            params,
-        )
-    summary = await head.fetchone()
+    async with db.reading() as conn:
+        async with conn.pipeline():
+            head = await conn.execute(
+                "SELECT EXISTS (SELECT 1 FROM clientes WHERE cliente_id = %(cliente_id)s) "
+                "AS found, (SELECT count(*) FROM documentos_identidad "
+                "WHERE cliente_id = %(cliente_id)s) AS total",
+                params,
+            )
+            rows = await conn.execute(
+                f"SELECT {DOCUMENTO_COLUMNS} FROM documentos_identidad d "
+                "WHERE d.cliente_id = %(cliente_id)s ORDER BY d.documento_id "
+                "LIMIT %(limit)s OFFSET %(offset)s",
+                params,
+            )
+        summary = await head.fetchone()
+        items = await rows.fetchall()
     if not summary["found"]:
         raise cliente_not_found(cliente_id)
-    return await rows.fetchall(), summary["total"]
+    return items, summary["total"]

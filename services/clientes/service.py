@@ -116,8 +116,7 @@ async def update_cliente(
     """
     changes = {name: _plain(value) for name, value in changes.items()}
     if changes.get("estado") == EstadoCliente.INACTIVO.value:
-        async with db.reading() as conn:
-            current = await queries.get_cliente(conn, cliente_id)
+        current = await queries.get_cliente(db, cliente_id)
         if current["estado"] != EstadoCliente.INACTIVO.value:
             await ensure_no_open_accounts(cuentas, cliente_id)
     async with db.writing() as session:

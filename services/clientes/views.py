@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 
 from services.clientes import queries, service
-from services.clientes.deps import ClienteId, Cuentas, Db, ReadConnection
+from services.clientes.deps import ClienteId, Cuentas, Db
 from services.clientes.schemas import (
     ClienteCreate,
     ClientePublic,
@@ -41,7 +41,7 @@ def _public(cliente) -> ClientePublic:
 
 @router.get("", dependencies=READ, responses=R_AUTH, summary="List clients (paginated)")
 async def list_clientes(
-    conn: ReadConnection,
+    db: Db,
     page: Pagination,
     estado: Annotated[EstadoCliente | None, Query(description="only this estado")] = None,
     q: Annotated[
@@ -56,7 +56,7 @@ async def list_clientes(
     ] = None,
 ) -> Page[ClientePublic]:
     q = q.strip() if q else None
-    rows, total = await queries.list_clientes(conn, page, estado=estado, q=q or None)
+    rows, total = await queries.list_clientes(db, page, estado=estado, q=q or None)
     return Page[ClientePublic].build([_public(c) for c in rows], page, total)
 
 
@@ -78,10 +78,10 @@ async def create_cliente(body: ClienteCreate, db: Db) -> ClientePublic:
     summary="Find a client by e-mail (case-insensitive)",
 )
 async def get_by_email(
-    conn: ReadConnection,
+    db: Db,
     email: Annotated[str, Path(min_length=1, max_length=EMAIL_MAX, pattern=_PRINTABLE)],
 ) -> ClientePublic:
-    return _public(await queries.get_by_email(conn, email))
+    return _public(await queries.get_by_email(db, email))
 
 
 @router.get(
@@ -91,17 +91,17 @@ async def get_by_email(
     summary="Find a client by document number",
 )
 async def get_by_documento(
-    conn: ReadConnection,
+    db: Db,
     numero: Annotated[str, Path(min_length=1, max_length=NUMERO_MAX, pattern=_PRINTABLE)],
 ) -> ClientePublic:
-    return _public(await queries.get_by_documento(conn, numero))
+    return _public(await queries.get_by_documento(db, numero))
 
 
 @router.get(
     "/{cliente_id}", dependencies=READ, responses={**R_AUTH, **R_404}, summary="Get a client"
 )
-async def get_cliente(conn: ReadConnection, cliente_id: ClienteId) -> ClientePublic:
-    return _public(await queries.get_cliente(conn, cliente_id))
+async def get_cliente(db: Db, cliente_id: ClienteId) -> ClientePublic:
+    return _public(await queries.get_cliente(db, cliente_id))
 
 
 @router.put(
@@ -144,10 +144,8 @@ async def delete_cliente(cliente_id: ClienteId, db: Db, cuentas: Cuentas) -> Cli
     responses={**R_AUTH, **R_404},
     summary="A client's identity documents (paginated)",
 )
-async def list_documentos(
-    conn: ReadConnection, cliente_id: ClienteId, page: Pagination
-) -> Page[DocumentoPublic]:
-    rows, total = await queries.list_documentos(conn, cliente_id, page)
+async def list_documentos(db: Db, cliente_id: ClienteId, page: Pagination) -> Page[DocumentoPublic]:
+    rows, total = await queries.list_documentos(db, cliente_id, page)
     return Page[DocumentoPublic].build(
         [DocumentoPublic.model_validate(d) for d in rows], page, total
     )
