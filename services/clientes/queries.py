@@ -111,9 +111,13 @@ async def list_clientes(
     async with db.reading() as conn:
         async with conn.pipeline():  # both statements in one round trip
             count = await conn.execute(f"SELECT count(*) AS total FROM clientes c{where}", params)
+            # the page is cut first, so documents are aggregated for its rows only (a select
+            # list is computed even for the rows OFFSET skips)
             rows = await conn.execute(
-                f"SELECT {CLIENTE_COLUMNS} FROM clientes c{where} "
-                "ORDER BY c.cliente_id LIMIT %(limit)s OFFSET %(offset)s",
+                f"SELECT {CLIENTE_COLUMNS} FROM ("
+                f"SELECT * FROM clientes c{where} "
+                "ORDER BY c.cliente_id LIMIT %(limit)s OFFSET %(offset)s"
+                ") c ORDER BY c.cliente_id",
                 params,
             )
         total = (await count.fetchone())["total"]
