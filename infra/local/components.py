@@ -167,13 +167,16 @@ class Postgres(Component):
         ]
 
     def _superuser(self):
+        return self._superuser_to("postgres")
+
+    def _superuser_to(self, dbname: str):
         import psycopg
 
         return psycopg.connect(
             host=str(self.socket_dir),
             port=self.port,
             user="postgres",
-            dbname="postgres",
+            dbname=dbname,
             autocommit=True,
             connect_timeout=2,
         )
@@ -205,6 +208,9 @@ class Postgres(Component):
                         sql.Identifier(s.pg_database), sql.Identifier(s.pg_user)
                     )
                 )
+        # extensions need a superuser (the application user is not one)
+        with self._superuser_to(s.pg_database) as conn:
+            conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
 
     def health(self) -> tuple[bool, str]:
         import psycopg
@@ -530,7 +536,13 @@ class UvicornService(Component):
         super().__init__(name, settings, stop_timeout=15)
         self.app, self.base_port, self.workers = app, base_port, workers
         self.prepare_module = prepare_module
-        self.env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+        self.env = {
+            **os.environ,
+            "PYTHONPATH": str(REPO_ROOT),
+            # the service reads its settings from the environment: those of this stack
+            "CLOUDBANK_VAR_DIR": str(settings.var_dir),
+            "CLOUDBANK_PORT_OFFSET": str(settings.port_offset),
+        }
 
     @property
     def port(self) -> int:
@@ -589,6 +601,14 @@ def all_components(settings: Settings) -> list[Component]:
         Mongo(settings),
         Redis(settings),
         HAProxy(settings),
+        UvicornService(
+            "clientes",
+            settings,
+            app="services.clientes.main:app",
+            base_port=settings.clientes_port,
+            workers=2,
+            prepare_module="services.clientes.migrate",
+        ),
         UvicornService(
             "web",
             settings,

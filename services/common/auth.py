@@ -80,8 +80,30 @@ def issue_token(
     return jwt.encode(claims, settings.jwt_secret, algorithm="HS256")
 
 
+# Verified tokens, so a client sending the same token again skips the signature check and
+# PyJWT's per-call key inspection (~0.2 ms): token -> (principal, exp, secret, issuer).
+_VERIFIED_MAX = 4096
+_verified: dict[str, tuple[Principal, float, str, str]] = {}
+
+
 def decode_token(token: str, settings: Settings | None = None) -> Principal:
     settings = settings or get_settings()
+    hit = _verified.get(token)
+    if (
+        hit is not None
+        and time.time() < hit[1]
+        and hit[2] == settings.jwt_secret
+        and hit[3] == settings.jwt_issuer
+    ):
+        return hit[0]
+    principal, expires = _verify(token, settings)
+    if len(_verified) >= _VERIFIED_MAX:
+        _verified.clear()
+    _verified[token] = (principal, expires, settings.jwt_secret, settings.jwt_issuer)
+    return principal
+
+
+def _verify(token: str, settings: Settings) -> tuple[Principal, float]:
     try:
         claims = jwt.decode(
             token,
@@ -98,13 +120,16 @@ def decode_token(token: str, settings: Settings | None = None) -> Principal:
             status_code=401,
             headers={"WWW-Authenticate": "Bearer"},
         ) from exc
-    return Principal(claims["sub"], role, frozenset(str(claims.get("scope", "")).split()))
+    scopes = frozenset(str(claims.get("scope", "")).split())
+    return Principal(claims["sub"], role, scopes), float(claims["exp"])
 
 
 _bearer = HTTPBearer(auto_error=False, description="JWT from `cloudbank token --role ROLE`")
 
 
-def current_principal(
+# The dependencies below are async because they do no I/O: FastAPI runs a sync dependency
+# in its thread pool, a round trip per request that costs more than the check itself.
+async def current_principal(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
@@ -120,7 +145,7 @@ def current_principal(
 def require(*scopes: Scope):
     """Dependency: the caller must hold every one of ``scopes``."""
 
-    def check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+    async def check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
         missing = [s.value for s in scopes if s.value not in principal.scopes]
         if missing:
             raise ApiError(
