@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from services.common.app import create_app
 from services.common.auth import Role, Scope, issue_token, require
 from services.common.errors import Conflict
-from services.common.idempotency import fingerprint, idempotency_key
+from services.common.idempotency import canonical_json, fingerprint, idempotency_key
 from services.common.money import Monto, from_minor, to_minor
 from services.common.pagination import Page, Pagination
 
@@ -122,6 +122,7 @@ def test_idempotency_key_is_required_and_validated():
     assert bad.status_code == 422
     assert fingerprint({"a": 1, "b": "2"}) == fingerprint({"b": "2", "a": 1})
     assert fingerprint({"a": 1}) != fingerprint({"a": 2})
+    assert canonical_json({"b": [1, "x"], "a": Decimal("1.50")}) == '{"a":"1.50","b":[1,"x"]}'
 
 
 def test_request_id_is_echoed_or_generated():
