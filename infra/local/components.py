@@ -498,7 +498,8 @@ class UvicornService(Component):
         super().__init__(name, settings, stop_timeout=15)
         self.app, self.base_port, self.workers = app, base_port, workers
         self.prepare_module = prepare_module
-        self.env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+        # the instance names itself (e.g. in cuentas' X-Instance header)
+        self.env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "CLOUDBANK_INSTANCE_NAME": name}
 
     @property
     def port(self) -> int:
@@ -556,5 +557,21 @@ def all_components(settings: Settings) -> list[Component]:
         MariaDB(settings),
         Mongo(settings),
         Redis(settings),
+        # the two cuentas instances share the database; HAProxy (next) balances them
+        *cuentas_instances(settings),
         HAProxy(settings),
+    ]
+
+
+def cuentas_instances(settings: Settings) -> list[UvicornService]:
+    """cuentas-1 and cuentas-2; each applies the migrations first (under a database lock)."""
+    return [
+        UvicornService(
+            f"cuentas-{number}",
+            settings,
+            app="services.cuentas.main:app",
+            base_port=port,
+            prepare_module="services.cuentas.migrate",
+        )
+        for number, port in enumerate(settings.cuentas_instance_ports, start=1)
     ]
