@@ -104,7 +104,9 @@ def decode_token(token: str, settings: Settings | None = None) -> Principal:
 _bearer = HTTPBearer(auto_error=False, description="JWT from `cloudbank token --role ROLE`")
 
 
-def current_principal(
+# The dependencies below are async because they do no I/O: FastAPI runs a sync dependency
+# in its thread pool, a round trip per request that costs more than the check itself.
+async def current_principal(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
@@ -120,7 +122,7 @@ def current_principal(
 def require(*scopes: Scope):
     """Dependency: the caller must hold every one of ``scopes``."""
 
-    def check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+    async def check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
         missing = [s.value for s in scopes if s.value not in principal.scopes]
         if missing:
             raise ApiError(

@@ -14,7 +14,7 @@ from services.common.errors import ApiError
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 
-def idempotency_key(
+async def idempotency_key(  # async: no I/O, so no thread-pool round trip
     key: Annotated[
         str | None,
         Header(alias=IDEMPOTENCY_HEADER, description="unique per business operation (e.g. a UUID)"),
