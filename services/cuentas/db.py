@@ -59,6 +59,7 @@ def mysql_errno(exc: BaseException) -> int | None:
 class Database:
     reads: Engine
     writes: Engine
+    health: Engine
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Database:
@@ -68,7 +69,9 @@ class Database:
             isolation_level="AUTOCOMMIT",
             pool_size=20,
             max_overflow=20,
-            pool_reset_on_return=None,  # autocommit: nothing to roll back on return
+            # autocommit: nothing to roll back, so skip the ROLLBACK round trip on release
+            pool_reset_on_return=None,
+            skip_autocommit_rollback=True,
             connect_args=CONNECT_ARGS,
             **common,
         )
@@ -81,14 +84,27 @@ class Database:
             json_serializer=canonical_json,
             **common,
         )
-        return cls(reads, writes)
+        # readiness has its own connection (and its own thread, see main.py), so a busy
+        # instance still answers HAProxy's checks instead of being marked down
+        health = create_engine(
+            settings.mysql_dsn,
+            isolation_level="AUTOCOMMIT",
+            pool_size=1,
+            max_overflow=1,
+            pool_timeout=2,
+            pool_pre_ping=True,
+            skip_autocommit_rollback=True,
+            connect_args={**CONNECT_ARGS, "connect_timeout": 2, "read_timeout": 2},
+        )
+        return cls(reads, writes, health)
 
     def dispose(self) -> None:
         self.reads.dispose()
         self.writes.dispose()
+        self.health.dispose()
 
     def ping(self) -> dict[str, object]:
-        with self.reads.connect() as conn:
+        with self.health.connect() as conn:
             conn.execute(text("SELECT 1"))
         return {"mariadb": {"ok": True}}
 

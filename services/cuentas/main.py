@@ -6,11 +6,12 @@ Two instances run behind HAProxy, sharing one database; each names itself in an
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.common.app import create_app
@@ -51,8 +52,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         get_database().dispose()
 
 
+# one thread of its own for readiness: the shared thread pool may be full of requests
+# waiting for row locks, and HAProxy must still get its answer in time
+_readiness_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="readiness")
+
+
 async def ready() -> dict[str, object]:
-    return await run_in_threadpool(get_database().ping)
+    return await asyncio.get_running_loop().run_in_executor(_readiness_thread, get_database().ping)
 
 
 def build_app() -> FastAPI:
