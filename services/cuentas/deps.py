@@ -13,11 +13,12 @@ from services.cuentas.db import Database, get_database
 from services.cuentas.schemas import INT_MAX
 
 
-def _database() -> Database:
+# async (they do no I/O): a sync dependency costs a thread-pool round trip per request
+async def _database() -> Database:
     return get_database()
 
 
-def _clientes(request: Request) -> Clientes:
+async def _clientes(request: Request) -> Clientes:
     return request.app.state.clientes
 
 

@@ -1,5 +1,8 @@
 """HTTP routes of cuentas. Reads need ``cuentas:read``, changes ``cuentas:write``, and the
-internal ledger posting ``movimientos:post`` (the service role only)."""
+internal ledger posting ``movimientos:post`` (the service role only).
+
+The routes are async and hand the blocking database work to the thread pool in one call
+(a sync route costs a thread-pool round trip for itself and another for its response)."""
 
 from __future__ import annotations
 
@@ -70,21 +73,21 @@ internal = APIRouter(tags=["ledger (internal)"])
 
 # --- tipos de cuenta -----------------------------------------------------------------------------
 @tipos.get("", response_model=list[TipoCuentaPublic], responses=_errors())
-def list_tipos(db: DatabaseDep, _: CanRead) -> list[dict]:
+async def list_tipos(db: DatabaseDep, _: CanRead) -> list[dict]:
     """The four account types (active and retired)."""
-    return service.list_tipos(db)
+    return await run_in_threadpool(service.list_tipos, db)
 
 
 @tipos.get("/{tipo_cuenta_id}", response_model=TipoCuentaPublic, responses=_errors(404))
-def get_tipo(
+async def get_tipo(
     tipo_cuenta_id: Annotated[int, Path(ge=1, le=INT_MAX)], db: DatabaseDep, _: CanRead
 ) -> dict:
-    return service.get_tipo(db, tipo_cuenta_id)
+    return await run_in_threadpool(service.get_tipo, db, tipo_cuenta_id)
 
 
 # --- cuentas: reads ------------------------------------------------------------------------------
 @router.get("", response_model=Page[CuentaPublic], responses=_errors())
-def list_cuentas(
+async def list_cuentas(
     db: DatabaseDep,
     _: CanRead,
     page: Pagination,
@@ -101,7 +104,7 @@ def list_cuentas(
         "moneda": moneda.value if moneda else None,
         "tipo_cuenta_id": tipo_cuenta_id,
     }
-    return service.list_cuentas(db, filters, page)
+    return await run_in_threadpool(service.list_cuentas, db, filters, page)
 
 
 @router.get("/cliente/{cliente_id}", response_model=Page[CuentaPublic], responses=_errors(404, 503))
@@ -121,26 +124,26 @@ async def list_cuentas_of(
 
 
 @router.get("/numero/{numero_cuenta}", response_model=CuentaPublic, responses=_errors(404))
-def get_by_numero(
+async def get_by_numero(
     numero_cuenta: Annotated[str, Path(pattern=r"^[0-9]{1,20}$")], db: DatabaseDep, _: CanRead
 ) -> dict:
-    return service.get_by_numero(db, numero_cuenta)
+    return await run_in_threadpool(service.get_by_numero, db, numero_cuenta)
 
 
 @router.get("/{cuenta_id}", response_model=CuentaPublic, responses=_errors(404))
-def get_cuenta(cuenta_id: CuentaId, db: DatabaseDep, _: CanRead) -> dict:
+async def get_cuenta(cuenta_id: CuentaId, db: DatabaseDep, _: CanRead) -> dict:
     """One account, with its type's name, maintenance cost and interest rate."""
-    return service.get_cuenta(db, cuenta_id)
+    return await run_in_threadpool(service.get_cuenta, db, cuenta_id)
 
 
 @router.get(
     "/{cuenta_id}/movimientos", response_model=Page[MovimientoPublic], responses=_errors(404)
 )
-def list_movimientos(
+async def list_movimientos(
     cuenta_id: CuentaId, db: DatabaseDep, _: CanRead, page: Pagination
 ) -> Page[MovimientoPublic]:
     """The account's journal, newest first."""
-    return service.list_movimientos(db, cuenta_id, page)
+    return await run_in_threadpool(service.list_movimientos, db, cuenta_id, page)
 
 
 # --- cuentas: changes ----------------------------------------------------------------------------
@@ -174,35 +177,37 @@ async def abrir_cuenta(
 @router.patch(
     "/{cuenta_id}/saldo", response_model=CuentaPublic, responses=_errors(404, 409, 422, 428)
 )
-def mover_saldo(
+async def mover_saldo(
     cuenta_id: CuentaId, data: SaldoUpdate, db: DatabaseDep, key: IdempotencyKey, _: CanWrite
 ) -> Response:
     """Deposit or withdraw an exact positive amount, atomically and journaled. Requires an
     Idempotency-Key: the same key and body replay the first answer (header
     ``Idempotent-Replayed: true``), including a rejection; the same key with another body
     is 409 ``idempotency_key_reused``."""
-    return _respond(service.mover_saldo(db, cuenta_id, data, key))
+    return _respond(await run_in_threadpool(service.mover_saldo, db, cuenta_id, data, key))
 
 
 @router.patch("/{cuenta_id}/estado", response_model=CuentaPublic, responses=_errors(404, 409))
-def cambiar_estado(cuenta_id: CuentaId, data: EstadoUpdate, db: DatabaseDep, _: CanWrite) -> dict:
+async def cambiar_estado(
+    cuenta_id: CuentaId, data: EstadoUpdate, db: DatabaseDep, _: CanWrite
+) -> dict:
     """activa ↔ bloqueada; to cerrada only with saldo 0 (409 ``saldo_no_cero``); cerrada is
     final (409 ``cuenta_cerrada``)."""
-    return service.cambiar_estado(db, cuenta_id, data.estado)
+    return await run_in_threadpool(service.cambiar_estado, db, cuenta_id, data.estado)
 
 
 @router.delete("/{cuenta_id}", response_model=CuentaPublic, responses=_errors(404, 409))
-def eliminar(cuenta_id: CuentaId, db: DatabaseDep, _: CanWrite) -> dict:
+async def eliminar(cuenta_id: CuentaId, db: DatabaseDep, _: CanWrite) -> dict:
     """Soft delete: only a closed account (saldo 0) qualifies, and it stays, with its
     journal, as it is; the answer is the account. Any other account is 409."""
-    return service.eliminar(db, cuenta_id)
+    return await run_in_threadpool(service.eliminar, db, cuenta_id)
 
 
 # --- ledger posting (service to service) ---------------------------------------------------------
 @internal.post("/movimientos", response_model=PostingResult, responses=_errors(409, 422))
-def aplicar_movimientos(data: PostingCreate, db: DatabaseDep, _: CanPost) -> Response:
+async def aplicar_movimientos(data: PostingCreate, db: DatabaseDep, _: CanPost) -> Response:
     """Apply every leg of one transaccion_id in one database transaction, all or nothing.
     Sending the same transaccion_id again is a no-op answering the first outcome; with other
     legs it is 409 ``transaccion_conflicto``. A rejected posting writes nothing."""
-    body, replayed = ledger.aplicar(db, data)
+    body, replayed = await run_in_threadpool(ledger.aplicar, db, data)
     return _respond(Outcome(200, body, replayed))
