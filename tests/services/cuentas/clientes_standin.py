@@ -3,12 +3,8 @@
 cuentas asks clientes one question, ``GET /clientes/{id}`` with a service token: 200 with the
 client (we read ``estado``), or 404. While the real clientes service is built in parallel,
 the cuentas tests serve this minimal FastAPI app on the clientes port instead. It honours
-the same contract (bearer token with ``clientes:read``, kit error bodies) and answers from a
-rule, so every test can pick clients that nobody else uses:
-
-- ``cliente_id >= UNKNOWN_FROM``: no such client (404)
-- ``cliente_id % 1000 == 999``: ``inactivo``; ``% 1000 == 998``: ``bloqueado``
-- any other id: ``activo``
+the same contract (bearer token with ``clientes:read``, kit error bodies) and answers from the
+rule in clientes_contract.py.
 
 Swap it for the real service (and real clients) once clientes is merged.
 """
@@ -22,17 +18,9 @@ from fastapi import APIRouter, Depends, Path
 from services.common.app import create_app
 from services.common.auth import Scope, require
 from services.common.errors import NotFound
-
-UNKNOWN_FROM = 900_000_000
-INACTIVO, BLOQUEADO = 999, 998
+from tests.services.cuentas.clientes_contract import estado_of
 
 router = APIRouter()
-
-
-def estado_of(cliente_id: int) -> str | None:
-    if cliente_id >= UNKNOWN_FROM:
-        return None
-    return {INACTIVO: "inactivo", BLOQUEADO: "bloqueado"}.get(cliente_id % 1000, "activo")
 
 
 @router.get("/clientes/{cliente_id}", dependencies=[Depends(require(Scope.CLIENTES_READ))])

@@ -79,18 +79,33 @@ def http(base_url: str, admin: dict[str, str]) -> Iterator[httpx.Client]:
         yield client
 
 
+class Sql:
+    """A direct database connection that reconnects after a server restart (one test
+    restarts MariaDB)."""
+
+    def __init__(self, settings: Settings):
+        self.conn = pymysql.connect(
+            host=settings.host,
+            port=settings.port(settings.mysql_port),
+            user=settings.mysql_user,
+            password=settings.mysql_password,
+            database=settings.mysql_database,
+            autocommit=True,
+            init_command="SET time_zone = '+00:00'",
+        )
+
+    def cursor(self):
+        self.conn.ping(reconnect=True)
+        return self.conn.cursor()
+
+    def close(self) -> None:
+        self.conn.close()
+
+
 @pytest.fixture(scope="session")
-def sql(settings: Settings, cuentas_stack: Stack) -> Iterator[pymysql.connections.Connection]:
+def sql(settings: Settings, cuentas_stack: Stack) -> Iterator[Sql]:
     """Direct database access, to check invariants behind the API's back."""
-    conn = pymysql.connect(
-        host=settings.host,
-        port=settings.port(settings.mysql_port),
-        user=settings.mysql_user,
-        password=settings.mysql_password,
-        database=settings.mysql_database,
-        autocommit=True,
-        init_command="SET time_zone = '+00:00'",
-    )
+    conn = Sql(settings)
     yield conn
     conn.close()
 

@@ -6,10 +6,10 @@ import random
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import httpx
-import pymysql
-from clientes_standin import BLOQUEADO, INACTIVO, UNKNOWN_FROM
+from clientes_contract import BLOQUEADO, INACTIVO, UNKNOWN_FROM
 
 from services.common.auth import Role, issue_token
 
@@ -37,7 +37,7 @@ class Bank:
     """Small helpers over the API and the database."""
 
     http: httpx.Client
-    sql: pymysql.connections.Connection
+    sql: Any  # conftest.Sql: .cursor() on a live connection
     service_headers: dict[str, str]
 
     def open(
