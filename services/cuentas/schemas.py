@@ -9,9 +9,10 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from services.common.money import CENT, MAX_DIGITS, Moneda, Monto, Saldo
+from services.common.money import MAX_DIGITS, PLACES, Moneda, Monto, Saldo
 
 INT_MAX = 2_147_483_647  # MySQL INT: ids beyond it cannot exist
+CENT = Decimal(1).scaleb(-PLACES)
 Id = Annotated[int, Field(ge=1, le=INT_MAX)]
 
 
