@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pwd
 import shutil
@@ -513,6 +514,17 @@ class HAProxy(Component):
         return True, "backends " + ", ".join(f"{k}={v}" for k, v in states.items())
 
 
+def settings_env(settings: Settings) -> dict[str, str]:
+    """``settings`` as the CLOUDBANK_* variables that rebuild them in a child process."""
+    env = {}
+    for name, value in settings.model_dump(mode="json").items():
+        if value is not None:
+            env[f"CLOUDBANK_{name.upper()}"] = (
+                value if isinstance(value, str) else json.dumps(value)
+            )
+    return env
+
+
 class UvicornService(Component):
     """One of our FastAPI services, served by uvicorn; ``prepare_module`` (e.g. the service's
     migrations) runs before each start and must be idempotent."""
@@ -530,8 +542,14 @@ class UvicornService(Component):
         super().__init__(name, settings, stop_timeout=15)
         self.app, self.base_port, self.workers = app, base_port, workers
         self.prepare_module = prepare_module
-        # the instance names itself (e.g. in cuentas' X-Instance header)
-        self.env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "CLOUDBANK_INSTANCE_NAME": name}
+        # the child gets this stack's settings (they may not come from the environment), and
+        # names itself (e.g. in cuentas' X-Instance header)
+        self.env = {
+            **os.environ,
+            **settings_env(settings),
+            "PYTHONPATH": str(REPO_ROOT),
+            "CLOUDBANK_INSTANCE_NAME": name,
+        }
 
     @property
     def port(self) -> int:
