@@ -25,7 +25,7 @@ from services.common.settings import REPO_ROOT, env_example, get_settings
 
 pytestmark = pytest.mark.stack
 
-ALL = ["postgres", "mariadb", "mongo", "redis", "haproxy"]
+ALL = ["postgres", "mariadb", "mongo", "redis", "cuentas-1", "cuentas-2", "haproxy"]
 
 
 @pytest.fixture(scope="module")
