@@ -27,6 +27,13 @@ from services.common.settings import REPO_ROOT, Settings, get_settings
 STANDIN_APP = "tests.services.cuentas.clientes_standin:app"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests on the cuentas stack are ``stack`` tests too (``-m "not stack"`` skips them)."""
+    for item in items:
+        if "cuentas_stack" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.stack)
+
+
 def _test_settings() -> Settings:
     # the children (uvicorn, migrations) read the same variables
     os.environ.setdefault("CLOUDBANK_PORT_OFFSET", "100")
