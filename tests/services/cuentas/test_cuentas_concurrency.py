@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -128,3 +129,34 @@ def test_concurrent_replays_of_one_posting_apply_it_once(bank: Bank, base_url, s
 
 def test_every_account_in_the_database_balances(bank: Bank):
     assert bank.unbalanced_accounts() == []
+
+
+def test_a_lock_wait_timeout_is_retried_not_a_500(bank: Bank, settings):
+    """Another session holds the account's row lock past innodb_lock_wait_timeout (5 s):
+    the withdrawal's transaction times out (1205), is retried, and succeeds once."""
+    import pymysql
+
+    cuenta_id = bank.open("50")["cuenta_id"]
+    holder = pymysql.connect(
+        host=settings.host,
+        port=settings.port(settings.mysql_port),
+        user=settings.mysql_user,
+        password=settings.mysql_password,
+        database=settings.mysql_database,
+    )
+    try:
+        with holder.cursor() as cur:
+            cur.execute("SELECT saldo FROM cuentas WHERE cuenta_id = %s FOR UPDATE", (cuenta_id,))
+        key = new_key()
+        with ThreadPoolExecutor(1) as pool:
+            pending = pool.submit(bank.move, cuenta_id, "20", "retiro", key)
+            time.sleep(6.5)  # past one 5 s lock wait: the first attempt has failed by now
+            assert not pending.done()
+            holder.commit()  # release the lock: the retry goes through
+            response = pending.result(timeout=30)
+    finally:
+        holder.close()
+    assert response.status_code == 200, response.text
+    assert response.json()["saldo"] == "30.00"
+    assert bank.legs_of(transaccion_id_for(key)) == [(cuenta_id, Decimal("-20.00"))]
+    bank.assert_balanced(cuenta_id)
