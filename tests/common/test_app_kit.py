@@ -73,6 +73,21 @@ def test_expired_token_is_401():
     assert client.get("/items", headers={"Authorization": f"Bearer {token}"}).status_code == 401
 
 
+def test_a_token_verified_once_still_expires(monkeypatch):
+    import services.common.auth as auth
+
+    token = issue_token("t", Role.ADMIN, ttl_minutes=1)
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/items", headers=headers).status_code == 200  # verified and cached
+    later = auth.time.time() + 61
+    monkeypatch.setattr(auth.time, "time", lambda: later)
+    assert client.get("/items", headers=headers).status_code == 401
+    tampered = token[:-2] + ("A" if token[-2] != "A" else "B") + token[-1]
+    monkeypatch.undo()
+    response = client.get("/items", headers={"Authorization": f"Bearer {tampered}"})
+    assert response.status_code == 401
+
+
 def test_pagination_caps_limit_and_reports_next_offset():
     headers = auth(Role.ADMIN)
     assert client.get("/items?limit=201", headers=headers).status_code == 422
