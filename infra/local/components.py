@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pwd
 import shutil
@@ -519,6 +520,17 @@ class HAProxy(Component):
         return True, "backends " + ", ".join(f"{k}={v}" for k, v in states.items())
 
 
+def settings_env(settings: Settings) -> dict[str, str]:
+    """``settings`` as the CLOUDBANK_* variables that rebuild them in a child process."""
+    env = {}
+    for name, value in settings.model_dump(mode="json").items():
+        if value is not None:
+            env[f"CLOUDBANK_{name.upper()}"] = (
+                value if isinstance(value, str) else json.dumps(value)
+            )
+    return env
+
+
 class UvicornService(Component):
     """One of our FastAPI services, served by uvicorn; ``prepare_module`` (e.g. the service's
     migrations) runs before each start and must be idempotent."""
@@ -536,12 +548,13 @@ class UvicornService(Component):
         super().__init__(name, settings, stop_timeout=15)
         self.app, self.base_port, self.workers = app, base_port, workers
         self.prepare_module = prepare_module
+        # the child gets this stack's settings (they may not come from the environment), and
+        # names itself (e.g. in cuentas' X-Instance header)
         self.env = {
             **os.environ,
+            **settings_env(settings),
             "PYTHONPATH": str(REPO_ROOT),
-            # the service reads its settings from the environment: those of this stack
-            "CLOUDBANK_VAR_DIR": str(settings.var_dir),
-            "CLOUDBANK_PORT_OFFSET": str(settings.port_offset),
+            "CLOUDBANK_INSTANCE_NAME": name,
         }
 
     @property
@@ -600,6 +613,8 @@ def all_components(settings: Settings) -> list[Component]:
         MariaDB(settings),
         Mongo(settings),
         Redis(settings),
+        # the two cuentas instances share the database; HAProxy (next) balances them
+        *cuentas_instances(settings),
         HAProxy(settings),
         UvicornService(
             "clientes",
@@ -616,4 +631,18 @@ def all_components(settings: Settings) -> list[Component]:
             base_port=settings.web_port,
             prepare_module="services.web.build",
         ),
+    ]
+
+
+def cuentas_instances(settings: Settings) -> list[UvicornService]:
+    """cuentas-1 and cuentas-2; each applies the migrations first (under a database lock)."""
+    return [
+        UvicornService(
+            f"cuentas-{number}",
+            settings,
+            app="services.cuentas.main:app",
+            base_port=port,
+            prepare_module="services.cuentas.migrate",
+        )
+        for number, port in enumerate(settings.cuentas_instance_ports, start=1)
     ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Annotated
 
 import jwt
@@ -80,39 +81,29 @@ def issue_token(
     return jwt.encode(claims, settings.jwt_secret, algorithm="HS256")
 
 
-# Verified tokens, so a client sending the same token again skips the signature check and
-# PyJWT's per-call key inspection (~0.2 ms): token -> (principal, exp, secret, issuer).
-_VERIFIED_MAX = 4096
-_verified: dict[str, tuple[Principal, float, str, str]] = {}
+@lru_cache(maxsize=4096)
+def _verified(token: str, secret: str, issuer: str) -> tuple[Principal, int]:
+    """Signature, issuer and claims checked once per token (a client sends the same token
+    with every request); only valid tokens are cached (an exception is not)."""
+    claims = jwt.decode(
+        token,
+        secret,
+        algorithms=["HS256"],
+        issuer=issuer,
+        options={"require": ["sub", "exp", "iss", "role"]},
+    )
+    principal = Principal(
+        claims["sub"], Role(claims["role"]), frozenset(str(claims.get("scope", "")).split())
+    )
+    return principal, int(claims["exp"])
 
 
 def decode_token(token: str, settings: Settings | None = None) -> Principal:
     settings = settings or get_settings()
-    hit = _verified.get(token)
-    if (
-        hit is not None
-        and time.time() < hit[1]
-        and hit[2] == settings.jwt_secret
-        and hit[3] == settings.jwt_issuer
-    ):
-        return hit[0]
-    principal, expires = _verify(token, settings)
-    if len(_verified) >= _VERIFIED_MAX:
-        _verified.clear()
-    _verified[token] = (principal, expires, settings.jwt_secret, settings.jwt_issuer)
-    return principal
-
-
-def _verify(token: str, settings: Settings) -> tuple[Principal, float]:
     try:
-        claims = jwt.decode(
-            token,
-            settings.jwt_secret,
-            algorithms=["HS256"],
-            issuer=settings.jwt_issuer,
-            options={"require": ["sub", "exp", "iss", "role"]},
-        )
-        role = Role(claims["role"])
+        principal, expires = _verified(token, settings.jwt_secret, settings.jwt_issuer)
+        if time.time() >= expires:  # checked on every use, cached or not
+            raise jwt.ExpiredSignatureError("Signature has expired")
     except (jwt.PyJWTError, ValueError) as exc:
         raise ApiError(
             "invalid or expired token",
@@ -120,8 +111,7 @@ def _verify(token: str, settings: Settings) -> tuple[Principal, float]:
             status_code=401,
             headers={"WWW-Authenticate": "Bearer"},
         ) from exc
-    scopes = frozenset(str(claims.get("scope", "")).split())
-    return Principal(claims["sub"], role, scopes), float(claims["exp"])
+    return principal
 
 
 _bearer = HTTPBearer(auto_error=False, description="JWT from `cloudbank token --role ROLE`")

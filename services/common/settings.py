@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     var_dir: Path = Field(REPO_ROOT / "var", description="data, logs and pid files")
     host: str = Field("127.0.0.1", description="address every local server binds to")
     port_offset: int = Field(0, description="added to every port below")
+    instance_name: str = Field(
+        "", description="name of this service process (the stack sets it per instance)"
+    )
 
     # stores
     pg_port: int = Field(15432, description="PostgreSQL (clientes)")
