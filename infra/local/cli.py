@@ -122,6 +122,14 @@ def token(role: str, sub: str | None, ttl_minutes: int | None) -> None:
     click.echo(issue_token(sub or role, Role(role), ttl_minutes=ttl_minutes))
 
 
+@main.command()
+def urls() -> None:
+    """Print every URL of the local stack and how to log in."""
+    from infra.local.urls import describe_urls
+
+    click.echo(describe_urls(get_settings()))
+
+
 @main.command("env-example")
 def env_example_command() -> None:
     """Print .env.example: every setting with its default."""
