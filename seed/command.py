@@ -77,13 +77,20 @@ def run(
     config: SeedConfig,
     *,
     reset: bool = False,
+    if_empty: bool = False,
     start: bool = True,
     migrate: bool = True,
     show_progress: bool = True,
     mariadb_method: str = "auto",
     echo: Callable[[str], None] = print,
 ) -> list[TableStat]:
-    """Seed the stores; returns a ``TableStat`` per step (generation included)."""
+    """Seed the stores; returns a ``TableStat`` per step (generation included).
+
+    Stores that already hold data make it raise ``SeedRefused``, unless ``reset`` (empty them
+    first) or ``if_empty`` (leave them alone and return no stats).
+    """
+    if reset and if_empty:
+        raise ValueError("reset and if_empty exclude each other")
     if start:
         start_stores(settings)
     if migrate:
@@ -100,11 +107,13 @@ def run(
             "transacciones (MongoDB)": mongo_loader.existing_rows(coll),
         }
         loaded = {name: n for name, n in present.items() if n}
+        held = ", ".join(f"{name}: {n} rows" for name, n in loaded.items())
+        if loaded and if_empty:
+            echo(f"the stores already hold data ({held}); nothing loaded")
+            return []
         if loaded and not reset:
             raise SeedRefused(
-                "the stores already hold data ("
-                + ", ".join(f"{name}: {n} rows" for name, n in loaded.items())
-                + "); run 'cloudbank seed --reset' to replace it"
+                f"the stores already hold data ({held}); run 'cloudbank seed --reset' to replace it"
             )
 
         started = time.perf_counter()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from seed.rand import MS_PER_DAY, to_ms
 
@@ -49,17 +50,17 @@ class SeedConfig:
     def n_transacciones(self) -> int:
         return self._count(TRANSACCIONES_PER_UNIT)
 
-    @property
+    @cached_property
     def cutoff_ms(self) -> int:
         """Midnight UTC of the as-of day: every generated instant is earlier."""
         return to_ms(self.as_of)
 
-    @property
+    @cached_property
     def window_start_ms(self) -> int:
         """Start of the 12 months of transactions."""
         return self.cutoff_ms - WINDOW_DAYS * MS_PER_DAY
 
-    @property
+    @cached_property
     def history_start_ms(self) -> int:
         """The earliest registration."""
         return self.cutoff_ms - HISTORY_DAYS * MS_PER_DAY

@@ -61,7 +61,7 @@ def lognormal_cents(rng: random.Random, median: float, sigma: float, low: int, h
 # --- time ----------------------------------------------------------------------------------
 def to_datetime(ms: int) -> datetime:
     """UTC datetime of an instant in ms (exact: no float arithmetic)."""
-    return EPOCH + timedelta(milliseconds=ms)
+    return EPOCH + timedelta(0, ms // 1000, 0, ms % 1000)  # (days, seconds, µs, ms)
 
 
 def to_ms(moment: datetime | date) -> int:

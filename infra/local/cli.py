@@ -159,9 +159,15 @@ def urls() -> None:
     "--reset",
     is_flag=True,
     help="Empty the seeded tables of the three stores first (tipos_cuenta is kept). "
-    "Without it the command refuses to load into stores that already hold data.",
+    "Without it (or --if-empty) the command refuses, with exit code 1, to load into stores "
+    "that already hold data.",
 )
-def seed_command(scale: float, seed_value: int, as_of, reset: bool) -> None:
+@click.option(
+    "--if-empty",
+    is_flag=True,
+    help="Load only if the stores are empty; otherwise do nothing and exit 0 (for make demo).",
+)
+def seed_command(scale: float, seed_value: int, as_of, reset: bool, if_empty: bool) -> None:
     """Load synthetic Peruvian bank data into the three stores.
 
     clientes and documentos_identidad go to PostgreSQL (COPY), cuentas and their journal
@@ -178,13 +184,16 @@ def seed_command(scale: float, seed_value: int, as_of, reset: bool) -> None:
     from seed.config import SeedConfig
     from seed.load import LoadError
 
+    if reset and if_empty:
+        raise click.UsageError("--reset and --if-empty exclude each other")
     day = as_of.date() if as_of else dt.datetime.now(dt.UTC).date()
     try:
         config = SeedConfig(as_of=day, scale=scale, seed=seed_value)
-        stats = run(get_settings(), config, reset=reset, echo=click.echo)
+        stats = run(get_settings(), config, reset=reset, if_empty=if_empty, echo=click.echo)
     except (SeedRefused, LoadError, StackError, ValueError) as exc:
         _fail(exc)
-    click.echo(summary(stats))
+    if stats:
+        click.echo(summary(stats))
 
 
 @main.command("env-example")

@@ -314,7 +314,7 @@ def test_refuses_when_any_store_holds_data(seeded: Settings, changes_stores):
     assert "clientes" not in str(refused.value)
 
 
-def test_cli_refuses_with_exit_1_and_reseeds_with_reset(seeded: Settings):
+def test_cli_refuses_with_exit_1_skips_if_empty_and_reseeds_with_reset(seeded: Settings):
     runner = CliRunner()
     args = ["seed", "--scale", str(SMALL.scale), "--seed", str(SMALL.seed)]
     args += ["--as-of", AS_OF.isoformat()]
@@ -322,6 +322,10 @@ def test_cli_refuses_with_exit_1_and_reseeds_with_reset(seeded: Settings):
     assert refused.exit_code == 1
     assert "already hold data" in refused.output and "--reset" in refused.output
     before = store_digest(seeded)
+    skipped = runner.invoke(main, [*args, "--if-empty"])
+    assert skipped.exit_code == 0 and "nothing loaded" in skipped.output
+    assert runner.invoke(main, [*args, "--if-empty", "--reset"]).exit_code == 2
+    assert store_digest(seeded) == before
     _state["small"] = False
     done = runner.invoke(main, [*args, "--reset"])
     assert done.exit_code == 0, done.output
