@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 
 import pymongo
+from pymongo import IndexModel
 from pymongo.errors import BulkWriteError, PyMongoError
 
 from seed.dataset import Dataset
@@ -19,17 +20,31 @@ STORE = "mongo"
 COLLECTION = "transacciones"
 BATCH = 5_000
 
-#: The indexes the transacciones API queries need (pymongo's default names).
-INDEXES: tuple[tuple[list[tuple[str, int]], dict], ...] = (
-    ([("transaccion_id", pymongo.ASCENDING)], {"unique": True}),
-    ([("idempotency_key", pymongo.ASCENDING)], {"unique": True}),
-    ([("fecha", pymongo.DESCENDING)], {}),
-    ([("cuenta_origen_id", pymongo.ASCENDING), ("fecha", pymongo.DESCENDING)], {}),
-    ([("cuenta_destino_id", pymongo.ASCENDING), ("fecha", pymongo.DESCENDING)], {}),
-    ([("tipo", pymongo.ASCENDING), ("fecha", pymongo.DESCENDING)], {}),
-    ([("estado", pymongo.ASCENDING), ("fecha", pymongo.DESCENDING)], {}),
-    ([("updated_at", pymongo.ASCENDING)], {}),
-)
+_NEWEST = [("fecha", pymongo.DESCENDING), ("transaccion_id", pymongo.DESCENDING)]
+#: The indexes of the transacciones service, used while that service is not in this checkout.
+FALLBACK_INDEXES = [
+    IndexModel([("transaccion_id", pymongo.ASCENDING)], name="transaccion_id_unique", unique=True),
+    IndexModel(
+        [("idempotency_key", pymongo.ASCENDING)], name="idempotency_key_unique", unique=True
+    ),
+    IndexModel(_NEWEST, name="fecha"),
+    IndexModel([("cuenta_origen_id", pymongo.ASCENDING), *_NEWEST], name="cuenta_origen_fecha"),
+    IndexModel([("cuenta_destino_id", pymongo.ASCENDING), *_NEWEST], name="cuenta_destino_fecha"),
+    IndexModel([("tipo", pymongo.ASCENDING), *_NEWEST], name="tipo_fecha"),
+    IndexModel([("estado", pymongo.ASCENDING), *_NEWEST], name="estado_fecha"),
+    IndexModel([("moneda", pymongo.ASCENDING), *_NEWEST], name="moneda_fecha"),
+]
+
+
+def service_indexes() -> list[IndexModel]:
+    """The transacciones service's own index definitions (the same ones it creates at start)."""
+    try:
+        from services.transacciones.db import INDEXES
+    except ModuleNotFoundError as exc:
+        if not (exc.name or "").startswith("services.transacciones"):
+            raise
+        return FALLBACK_INDEXES
+    return list(INDEXES)
 
 
 def connect(settings: Settings) -> pymongo.MongoClient:
@@ -52,14 +67,17 @@ def reset(coll) -> None:
 
 
 def ensure_indexes(coll) -> None:
-    for keys, options in INDEXES:
-        coll.create_index(keys, **options)
+    coll.create_indexes(service_indexes())
 
 
 def load(coll, dataset: Dataset, show_progress: bool) -> list[TableStat]:
+    """Insert the documents into an empty collection, then build the indexes."""
     transacciones = dataset.transacciones
     started = time.perf_counter()
     try:
+        if existing_rows(coll):
+            raise LoadError(f"MongoDB collection {coll.name!r} is not empty")
+        reset(coll)  # drop the empty collection's indexes: building them after is faster
         with progress(COLLECTION, len(transacciones), show_progress) as bar:
             for start in range(0, len(transacciones), BATCH):
                 batch = [t.document() for t in transacciones[start : start + BATCH]]
