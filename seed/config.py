@@ -18,6 +18,9 @@ HISTORY_DAYS = 8 * 365
 WINDOW_DAYS = 365
 
 DEFAULT_SEED = 42
+#: MariaDB TIMESTAMP ends in January 2038; 8 years of history must start after 1970.
+EARLIEST_AS_OF = date(2000, 1, 1)
+LATEST_AS_OF = date(2038, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,11 @@ class SeedConfig:
     seed: int = DEFAULT_SEED
 
     def __post_init__(self) -> None:
+        if not EARLIEST_AS_OF <= self.as_of <= LATEST_AS_OF:
+            raise ValueError(
+                f"as-of must be between {EARLIEST_AS_OF} and {LATEST_AS_OF} "
+                "(TIMESTAMP columns end in 2038)"
+            )
         if not self.scale > 0:
             raise ValueError("scale must be greater than 0")
         if self.n_clientes < 1:

@@ -9,7 +9,7 @@ import re
 import subprocess
 import sys
 from collections import Counter, defaultdict
-from datetime import UTC, timedelta
+from datetime import UTC, date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -20,7 +20,7 @@ from ulid import ULID
 
 from seed import peru
 from seed.clientes import generate_clientes
-from seed.config import SeedConfig
+from seed.config import DEFAULT_SEED, SeedConfig
 from seed.dataset import Dataset, generate
 from seed.formats import luhn_valid, numero_cuenta, ruc_check_digit, ruc_valid
 from seed.rand import lima_hour, to_ms
@@ -73,6 +73,8 @@ def test_volumes_follow_the_scale(small: Dataset):
         SeedConfig(as_of=AS_OF, scale=0)
     with pytest.raises(ValueError):
         SeedConfig(as_of=AS_OF, scale=0.00001)  # not even one client
+    with pytest.raises(ValueError, match="2038"):
+        SeedConfig(as_of=date(2039, 1, 1))
 
 
 def test_ids_are_sequential_and_follow_time(small: Dataset):
@@ -109,7 +111,8 @@ def test_every_email_is_valid_ascii_and_unique(small: Dataset):
 
 
 def test_emails_and_documents_stay_unique_and_valid_at_full_scale():
-    clientes, documentos = generate_clientes(SeedConfig(as_of=AS_OF, scale=1, seed=3))
+    # what `cloudbank seed` loads by default
+    clientes, documentos = generate_clientes(SeedConfig(as_of=AS_OF, seed=DEFAULT_SEED))
     emails = [p.cliente.email for p in clientes]
     assert len({e.lower() for e in emails}) == len(emails) == 20_000
     for email in emails:

@@ -18,7 +18,7 @@ from seed_testdata import AS_OF, REPO_ROOT, SMALL
 
 from infra.local.cli import main
 from seed.command import SeedRefused, run
-from seed.config import SeedConfig
+from seed.config import DEFAULT_SEED, SeedConfig
 from seed.dataset import Dataset
 from seed.load import LoadError
 from seed.load import mariadb as mariadb_loader
@@ -364,6 +364,11 @@ def test_rejected_rows_abort_the_load_and_leave_nothing(stores: Settings, small,
         with pytest.raises(LoadError, match="PostgreSQL"):
             postgres_loader.load(conn, bad, show_progress=False)
         assert postgres_loader.existing_rows(conn) == 0
+
+
+def test_cli_default_seed_is_the_generators():
+    seed_option = next(p for p in main.commands["seed"].params if p.name == "seed_value")
+    assert seed_option.default == DEFAULT_SEED
 
 
 def test_cli_help_does_not_import_the_generator():
