@@ -589,4 +589,11 @@ def all_components(settings: Settings) -> list[Component]:
         Mongo(settings),
         Redis(settings),
         HAProxy(settings),
+        UvicornService(
+            "web",
+            settings,
+            app="services.web.server:app",
+            base_port=settings.web_port,
+            prepare_module="services.web.build",
+        ),
     ]
