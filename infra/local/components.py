@@ -557,4 +557,11 @@ def all_components(settings: Settings) -> list[Component]:
         Mongo(settings),
         Redis(settings),
         HAProxy(settings),
+        UvicornService(
+            "transacciones",
+            settings,
+            app="services.transacciones.main:app",
+            base_port=settings.transacciones_port,
+            workers=2,
+        ),
     ]
