@@ -123,6 +123,14 @@ def token(role: str, sub: str | None, ttl_minutes: int | None) -> None:
 
 
 @main.command()
+def urls() -> None:
+    """Print every URL of the local stack and how to log in."""
+    from infra.local.urls import describe_urls
+
+    click.echo(describe_urls(get_settings()))
+
+
+@main.command()
 @click.option("--batch", default=200, show_default=True, help="Transactions per pass.")
 def recover(batch: int) -> None:
     """Finish every PENDIENTE transaction whose posting attempt is over.

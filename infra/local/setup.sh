@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs what Cloud Bank needs on a Debian/Ubuntu machine; safe to run again (does only
+# what is missing). Called by `make setup`, and so by `make demo` and `make test`.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+# --- OS packages (servers run as our child processes; nothing is enabled as a system service)
+need=()
+ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql postgresql-contrib)
+command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || need+=(mariadb-server)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || need+=(haproxy)
+if [ -f services/web/package.json ]; then  # the SPA and its browser tests
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  command -v node >/dev/null 2>&1 || need+=(nodejs npm)
+fi
+python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
+if [ ${#need[@]} -gt 0 ]; then
+  log "installing OS packages: ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# --- uv (Python package manager), from PyPI into a private tools venv when not on PATH
+UV=$(command -v uv || true)
+if [ -z "$UV" ]; then
+  if [ ! -x .tools/bin/uv ]; then
+    log "installing uv into .tools/"
+    python3 -m venv .tools
+    .tools/bin/pip install -q uv
+  fi
+  UV=.tools/bin/uv
+fi
+
+# --- Python environment from the lock file
+log "syncing the Python environment (.venv) from uv.lock"
+"$UV" sync --frozen --compile-bytecode --quiet
+
+# --- SPA dependencies, when the SPA exists
+if [ -f services/web/package-lock.json ]; then
+  if [ ! -d services/web/node_modules ] || [ services/web/package-lock.json -nt services/web/node_modules ]; then
+    log "installing SPA dependencies (npm ci)"
+    (cd services/web && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi
+log "setup complete"
