@@ -28,7 +28,7 @@ import asyncio
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import httpx
 from pymongo.asynchronous.collection import AsyncCollection
@@ -132,43 +132,49 @@ class Poster:
             return doc
         now = utcnow()
         query: dict = {"transaccion_id": eq(doc["transaccion_id"]), "estado": eq("PENDIENTE")}
-        changes: dict = {"estado": outcome.estado.value, "updated_at": now}
-        unset = list(_LEASE_FIELDS)
+        dropped = set(_LEASE_FIELDS) | {"_id"}
+        final = {"estado": outcome.estado.value, "updated_at": now}
         if outcome.estado is Estado.RECHAZADA:
             query.update(lease_id=eq(doc["lease_id"]), lease_until={"$gt": now})
-            changes["motivo"] = outcome.motivo
-            unset.append("reversa_lock")  # a rejected reversal leaves the original reversible
-        result = await self.col.update_one(
-            query, {"$set": changes, "$unset": dict.fromkeys(unset, "")}
-        )
+            final["motivo"] = outcome.motivo
+            dropped.add("reversa_lock")  # a rejected reversal leaves the original reversible
+        stored = {k: v for k, v in doc.items() if k not in dropped} | final
+        # the whole document is written (not $set): nx-27017 stores a datetime given to $set
+        # as a string
+        result = await self.col.replace_one(query, stored)
         if not result.matched_count:  # someone else recorded it first, or our lease ran out
-            stored = await self.col.find_one({"transaccion_id": eq(doc["transaccion_id"])})
-            return stored or doc
-        stored = {k: v for k, v in doc.items() if k not in unset} | changes
+            current = await self.col.find_one({"transaccion_id": eq(doc["transaccion_id"])})
+            return current or doc
         if outcome.estado is Estado.COMPLETADA and self.notifier is not None:
             await self.notifier.completed(stored)
         return stored
 
     async def acquire(self, doc: dict) -> dict | None:
-        """Take over ``doc``, a PENDIENTE transaction read with an expired lease: None if it is
-        no longer PENDIENTE or its lease changed hands since it was read."""
-        if not self.lease_expired(doc):
+        """Take over ``doc``, a PENDIENTE transaction read (whole) with an expired lease: None
+        if it is no longer PENDIENTE or its lease changed hands since it was read."""
+        if doc.get("estado") != Estado.PENDIENTE.value or not self.lease_expired(doc):
             return None
         now = utcnow()
-        lease = {"lease_id": new_lease_id(), "lease_until": now + self.lease}
-        result = await self.col.update_one(
+        leased = {k: v for k, v in doc.items() if k != "_id"} | {
+            "lease_id": new_lease_id(),
+            "lease_until": now + self.lease,
+            "attempts": int(doc.get("attempts") or 0) + 1,
+        }
+        result = await self.col.replace_one(
             {
                 "transaccion_id": eq(doc["transaccion_id"]),
                 "estado": eq(Estado.PENDIENTE.value),
                 "lease_id": eq(doc.get("lease_id")),
             },
-            {"$set": lease, "$inc": {"attempts": 1}},
+            leased,
         )
-        if not result.matched_count:
-            return None
-        return await self.col.find_one({"transaccion_id": eq(doc["transaccion_id"])})
+        return leased if result.matched_count else None
 
     @staticmethod
     def lease_expired(doc: dict) -> bool:
         until = doc.get("lease_until")
+        if isinstance(until, str):  # written by an older $set on nx-27017: naive UTC text
+            until = datetime.fromisoformat(until)
+        if isinstance(until, datetime) and until.tzinfo is None:
+            until = until.replace(tzinfo=UTC)
         return until is None or until <= utcnow()

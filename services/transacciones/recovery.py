@@ -29,7 +29,7 @@ async def recover_once(poster: Poster, limit: int = BATCH) -> Counter[str]:
     # PENDIENTE transactions are few (those in flight, plus any left behind).
     cursor = poster.col.find(
         {"estado": eq(Estado.PENDIENTE.value)},
-        {"_id": 0, "transaccion_id": 1, "lease_id": 1, "lease_until": 1},
+        {"_id": 0},
         sort=[("estado", 1), ("fecha", 1), ("transaccion_id", 1)],
         limit=limit,
     )

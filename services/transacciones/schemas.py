@@ -54,6 +54,13 @@ def _storable(text: str) -> str:
     return text
 
 
+def _only_floats(value: object) -> object:
+    """A JSON integer is an int (range-checked), never silently widened to a float."""
+    if not isinstance(value, float):
+        raise ValueError("not a float")
+    return value
+
+
 Text = Annotated[str, AfterValidator(_storable)]
 CuentaId = Annotated[StrictInt, Field(ge=1, le=INT32_MAX, examples=[1])]
 MetadataKey = Annotated[
@@ -67,7 +74,7 @@ Scalar = Union[  # noqa: UP007 (a Union keeps the order pydantic tries)
     Annotated[str, Field(max_length=MAX_METADATA_BYTES), AfterValidator(_storable)],
     StrictBool,
     Annotated[StrictInt, Field(ge=-(2**63), le=2**63 - 1)],
-    Annotated[float, Field(strict=True, allow_inf_nan=False)],
+    Annotated[float, BeforeValidator(_only_floats), Field(allow_inf_nan=False)],
     None,
 ]
 Level3 = Union[Scalar, list[Scalar], dict[MetadataKey, Scalar]]  # noqa: UP007
