@@ -176,8 +176,11 @@ class Transacciones:
         applied exactly here, and "origin or destination" is two indexed queries, merged.
         """
         desde, hasta = _utc(desde), _utc(hasta)
-        if desde is not None and hasta is not None and desde >= hasta:
-            raise Unprocessable("desde must be before hasta (the range is [desde, hasta))")
+        if desde is not None and hasta is not None:
+            if desde > hasta:
+                raise Unprocessable("desde must not be after hasta (the range is [desde, hasta))")
+            if desde == hasta:
+                return []  # [t, t) holds nothing
         filters: list[dict] = [
             {field: eq(str(value))}
             for field, value in (("tipo", tipo), ("estado", estado), ("moneda", moneda))

@@ -3,6 +3,8 @@ and the auditor that checks the money invariants against the real stores."""
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import time
 import uuid
 from collections import defaultdict
@@ -60,17 +62,23 @@ class Ledger:
 
     def __init__(self, settings: Settings):
         self.settings = settings
+        self._local = threading.local()
 
+    @contextlib.contextmanager
     def connect(self):
-        s = self.settings
-        return pymysql.connect(
-            host=s.host,
-            port=s.port(s.mysql_port),
-            user=s.mysql_user,
-            password=s.mysql_password,
-            database=s.mysql_database,
-            autocommit=True,
-        )
+        """This thread's connection (autocommit), opened on first use and kept."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None or not conn.open:
+            s = self.settings
+            conn = self._local.conn = pymysql.connect(
+                host=s.host,
+                port=s.port(s.mysql_port),
+                user=s.mysql_user,
+                password=s.mysql_password,
+                database=s.mysql_database,
+                autocommit=True,
+            )
+        yield conn
 
     def open_account(
         self, moneda: str = "PEN", saldo: str | Decimal = "0.00", estado: str = "activa"
