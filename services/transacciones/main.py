@@ -7,9 +7,12 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from pymongo.errors import ConnectionFailure
 
 from services.common.app import create_app
+from services.common.errors import error_body
 from services.common.settings import get_settings
 from services.transacciones import db
 from services.transacciones.deps import build_runtime
@@ -54,3 +57,14 @@ app = create_app(
     ready_check=ready,
     lifespan=lifespan,
 )
+
+
+@app.exception_handler(ConnectionFailure)
+async def store_unavailable(request: Request, exc: ConnectionFailure) -> JSONResponse:
+    """MongoDB unreachable: 503, not 500. Nothing half-done is lost: a transaction is either
+    not recorded yet or PENDIENTE, which the recovery pass (or a retry with the same key)
+    finishes."""
+    log.warning("mongo unavailable on %s %s: %s", request.method, request.url.path, exc)
+    return JSONResponse(
+        error_body("the transaction store is unavailable; retry", "unavailable"), 503
+    )

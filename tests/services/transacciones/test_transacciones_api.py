@@ -8,6 +8,7 @@ import json
 import time
 from decimal import Decimal
 
+import httpx
 import pytest
 import redis
 from click.testing import CliRunner
@@ -598,3 +599,38 @@ def test_recover_command(tx_stack):
     result = CliRunner().invoke(cli, ["recover"])
     assert result.exit_code == 0, result.output
     assert "PENDIENTE" not in result.output
+
+
+def test_mongodb_down_is_503_not_500(settings, monkeypatch):
+    """The app in-process, its MongoDB address answering nothing."""
+    monkeypatch.setenv("CLOUDBANK_MONGO_URL", f"mongodb://{settings.host}:{settings.port(1)}")
+    monkeypatch.setenv("CLOUDBANK_TRANSACCIONES_RECOVERY_INTERVAL_SECONDS", "0")
+    get_settings.cache_clear()
+    from services.transacciones.main import app
+
+    headers = {"Authorization": f"Bearer {issue_token('t', Role.CAJERO, settings)}"}
+
+    async def calls() -> list[httpx.Response]:
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(
+                transport=transport, base_url="http://t", headers=headers
+            ) as http:
+                return [
+                    await http.get("/health/ready"),
+                    await http.get("/transacciones/01ARZ3NDEKTSV4RRFFQ69G5FAV"),
+                    await http.post(
+                        "/transacciones",
+                        json=deposit(1, "1.00"),
+                        headers={"Idempotency-Key": new_key()},
+                    ),
+                ]
+
+    try:
+        ready, one, created = asyncio.run(calls())
+    finally:
+        get_settings.cache_clear()
+    assert ready.status_code == 503
+    for response in (one, created):
+        assert response.status_code == 503, response.text
+        assert response.json()["code"] == "unavailable"
