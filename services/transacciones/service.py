@@ -22,8 +22,6 @@ from services.transacciones.models import INTERNAL_FIELDS, Estado, Tipo, utcnow
 from services.transacciones.posting import Poster, new_lease_id
 from services.transacciones.schemas import ReversaCreate, TransaccionCreate
 
-# A replayed request whose transaction is still being posted waits this long at most.
-REPLAY_WAIT_S = 5.0
 MAX_CUENTA_IDS = 100
 _PROJECTION = {field: 0 for field in (*INTERNAL_FIELDS, "reversa_lock")}
 
@@ -127,14 +125,15 @@ class Transacciones:
         return await self.poster.drive(doc)
 
     async def _replay(self, key: str, fp: str) -> Result:
-        """The same Idempotency-Key again: the stored transaction if the request is the same
-        (finished first, when its posting is under way or was abandoned), else 409."""
+        """The same Idempotency-Key again: the stored transaction if the request is the same,
+        else 409. While another attempt holds the transaction's lease (the first request is
+        still posting it), wait for its outcome; once the lease is over, post it ourselves."""
         doc = await self.col.find_one({"idempotency_key": eq(key)})
         if doc is None:  # cannot happen: the key's document is never deleted
             raise Conflict("concurrent request with this Idempotency-Key; retry", code="conflict")
         if doc["fingerprint"] != fp:
             raise key_reused()
-        deadline = time.monotonic() + REPLAY_WAIT_S
+        deadline = time.monotonic() + self.poster.lease.total_seconds()
         pause = 0.02
         while doc["estado"] == Estado.PENDIENTE.value:
             if self.poster.lease_expired(doc):

@@ -25,7 +25,7 @@ from services.common.settings import get_settings
 
 pytestmark = pytest.mark.stack
 
-LEASE = 1  # seconds: the crashed process's leases run out quickly
+LEASE = 3  # seconds: the crashed process's leases run out soon (not before we look)
 
 
 async def _clients_until_the_server_dies(url, settings, hot, sent, kill_after=None):
