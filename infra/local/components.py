@@ -596,4 +596,11 @@ def all_components(settings: Settings) -> list[Component]:
             base_port=settings.transacciones_port,
             workers=2,
         ),
+        UvicornService(
+            "web",
+            settings,
+            app="services.web.server:app",
+            base_port=settings.web_port,
+            prepare_module="services.web.build",
+        ),
     ]
