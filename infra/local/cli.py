@@ -196,6 +196,31 @@ def seed_command(scale: float, seed_value: int, as_of, reset: bool, if_empty: bo
         click.echo(summary(stats))
 
 
+@main.command()
+@click.option("--batch", default=200, show_default=True, help="Transactions per pass.")
+def recover(batch: int) -> None:
+    """Finish every PENDIENTE transaction whose posting attempt is over.
+
+    The same idempotent call to cuentas as the service's own recovery pass (which runs every
+    few seconds inside transacciones); safe to run at any time, even beside it.
+    """
+    import asyncio
+
+    from services.transacciones.recovery import recover_cli
+
+    try:
+        report = asyncio.run(recover_cli(get_settings(), batch))
+    except Exception as exc:
+        _fail(exc)
+    if not report:
+        click.echo("nothing to recover")
+    for estado, count in sorted(report.items()):
+        click.echo(f"  {estado:<11} {count}")
+    if report.get("PENDIENTE"):
+        click.secho("some transactions are still PENDIENTE: is cuentas up?", fg="yellow")
+        sys.exit(1)
+
+
 @main.command("env-example")
 def env_example_command() -> None:
     """Print .env.example: every setting with its default."""

@@ -625,6 +625,13 @@ def all_components(settings: Settings) -> list[Component]:
             prepare_module="services.clientes.migrate",
         ),
         UvicornService(
+            "transacciones",
+            settings,
+            app="services.transacciones.main:app",
+            base_port=settings.transacciones_port,
+            workers=2,
+        ),
+        UvicornService(
             "web",
             settings,
             app="services.web.server:app",

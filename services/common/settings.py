@@ -66,6 +66,22 @@ class Settings(BaseSettings):
     dagster_port: int = Field(3000, description="Dagster UI")
     web_port: int = Field(8080, description="SPA dashboard")
 
+    # transacciones: the posting protocol (see services/transacciones/posting.py)
+    transacciones_cuentas_timeout_seconds: float = Field(
+        3.0, description="timeout of one call from transacciones to cuentas POST /movimientos"
+    )
+    transacciones_lease_seconds: float = Field(
+        10.0,
+        description="how long a posting attempt owns a PENDIENTE transaction; the recovery "
+        "pass retries it once this has passed (must exceed the longest cuentas call)",
+    )
+    transacciones_recovery_interval_seconds: float = Field(
+        2.0, description="period of the recovery pass inside transacciones (0 disables it)"
+    )
+    fault_point: str | None = Field(
+        None, description="tests only: crash the process at this step (e.g. after_pending@3)"
+    )
+
     # security
     jwt_secret: str = Field(DEV_SECRET, description="HS256 key for bearer tokens")
     jwt_issuer: str = Field("cloudbank", description="issuer claim of tokens")
