@@ -557,4 +557,11 @@ def all_components(settings: Settings) -> list[Component]:
         Mongo(settings),
         Redis(settings),
         HAProxy(settings),
+        UvicornService(
+            "perfil360",
+            settings,
+            app="services.perfil360.main:app",
+            base_port=settings.perfil360_port,
+            workers=2,
+        ),
     ]
