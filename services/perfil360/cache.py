@@ -16,8 +16,11 @@ Keys (all under ``perfil360:``):
   invalidated since: data fetched before a transaction cannot be cached after it.
 
 The three steps (read, write, invalidate) are Lua scripts, so each is one atomic round trip.
-Redis is an optimisation: any Redis error makes the cache step a no-op (the request is served
-uncached) and the cache is bypassed for a second instead of paying a timeout per request.
+The cache is only used while this process's subscriber is listening: a profile cannot be
+served or stored while invalidations could be missed, and every cached profile is purged when
+a lost subscription comes back. Redis is an optimisation: any Redis error makes the cache step
+a no-op (the request is served uncached) and the cache is bypassed for a second instead of
+paying a timeout per request.
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ SEQ_KEY = f"{KEY_PREFIX}:inval:seq"
 INVAL_PREFIX = f"{KEY_PREFIX}:inval:"
 
 _REDIS_ERRORS = (RedisError, OSError, asyncio.TimeoutError)
+RESUBSCRIBE_PAUSE_S = 1.0
 
 # KEYS: profile, seq. ARGV: cliente id, pointer prefix. -> {seq, body or nil}
 _READ = """
@@ -154,16 +158,18 @@ class ProfileCache:
         self._write = self.redis.register_script(_WRITE)
         self._invalidate = self.redis.register_script(_INVALIDATE)
         self._bypass_until = 0.0
+        # set by the InvalidationSubscriber while it listens; the cache is bypassed otherwise
+        self.listening = False
 
     async def aclose(self) -> None:
         await self.redis.aclose()
 
     # --- availability ---------------------------------------------------------------------
     def _available(self) -> bool:
-        return time.monotonic() >= self._bypass_until
+        return self.listening and time.monotonic() >= self._bypass_until
 
     def _failed(self, what: str, exc: BaseException) -> None:
-        if self._available():
+        if time.monotonic() >= self._bypass_until:
             log.warning("cache %s failed, serving uncached for %ss: %r", what, CACHE_BACKOFF_S, exc)
         self._bypass_until = time.monotonic() + CACHE_BACKOFF_S
 
@@ -236,6 +242,7 @@ class ProfileCache:
             "ok": ok,
             "latency_ms": round((time.perf_counter() - started) * 1000, 1),
             "detail": detail,
+            "listening": self.listening,
         }
 
 
@@ -243,13 +250,13 @@ class InvalidationSubscriber:
     """Background task: listens on the transactions channel and invalidates profiles.
 
     It reconnects forever with a pause; after a lost subscription it purges every cached
-    profile, because invalidations published meanwhile were missed.
+    profile, because invalidations published meanwhile were missed. ``cache.listening`` is
+    true only while it listens.
     """
 
     def __init__(self, cache: ProfileCache, *, channel: str = INVALIDATION_CHANNEL):
         self.cache = cache
         self.channel = channel
-        self.subscribed = asyncio.Event()
         self._task: asyncio.Task | None = None
 
     def start(self) -> None:
@@ -279,7 +286,7 @@ class InvalidationSubscriber:
                         purged = await self.cache.purge()
                         log.info("resubscribed; purged %s cached profiles", purged)
                     missed = False
-                    self.subscribed.set()
+                    self.cache.listening = True
                     async for message in pubsub.listen():
                         await self._handle(message)
             except asyncio.CancelledError:
@@ -287,12 +294,12 @@ class InvalidationSubscriber:
             except Exception as exc:  # Redis down or anything else: keep the task alive
                 if not missed:
                     log.warning("invalidation subscription lost: %r; retrying", exc)
-                missed = True
-                self.subscribed.clear()
-                await asyncio.sleep(1.0)
             finally:
+                self.cache.listening = False
                 with contextlib.suppress(*_REDIS_ERRORS):
                     await client.aclose()
+            missed = True
+            await asyncio.sleep(RESUBSCRIBE_PAUSE_S)
 
     async def _handle(self, message: dict) -> None:
         if message.get("type") != "message":
