@@ -49,6 +49,11 @@ class Component:
         raise NotImplementedError
 
     @property
+    def ports(self) -> list[int]:
+        """Every TCP port the server listens on; each must be free before it starts."""
+        return [self.port]
+
+    @property
     def home(self) -> Path:
         return self.settings.var_dir / self.name
 
@@ -286,6 +291,15 @@ class MariaDB(Component):
     def after_start(self) -> None:
         s = self.settings
         with self._root() as conn, conn.cursor() as cur:
+            # mariadb-install-db also creates root@127.0.0.1, root@::1 and root@<hostname>
+            # without a password: anyone on the machine could log in as root over TCP. Root
+            # keeps only the unix socket (as PostgreSQL's superuser does); TCP is for the app.
+            cur.execute(
+                "SELECT user, host FROM mysql.user "
+                "WHERE (user = 'root' AND host <> 'localhost') OR user = ''"
+            )
+            for user, host in cur.fetchall():
+                cur.execute("DROP USER %s@%s", (user, host))
             cur.execute(
                 f"CREATE DATABASE IF NOT EXISTS `{s.mysql_database}` "
                 "CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
@@ -344,8 +358,15 @@ class Mongo(Component):
     def flavour(self) -> str:
         return "mongod" if shutil.which("mongod") else "nx-27017"
 
+    @property
+    def nx_pid_file(self) -> Path:
+        return self.home / "nx-27017.pid"
+
     def prepare(self) -> None:
         (self.home / "db").mkdir(parents=True, exist_ok=True)
+        # we only get here when our own pid file says the server is not running; a pid file
+        # nx-27017 left behind (killed, or its pid since reused) would make it refuse to start
+        self.nx_pid_file.unlink(missing_ok=True)
 
     def argv(self) -> list[str]:
         host, port = self.settings.host, str(self.port)
@@ -359,6 +380,13 @@ class Mongo(Component):
             host,
             "-p",
             port,
+            # its defaults (/tmp/nx_27017.pid, /tmp/nx_27017.log) are shared by every
+            # nx-27017 on the machine: a second stack's server would refuse to start. It logs
+            # to stdout (our log file) too, so the extra log file is not needed.
+            "--pid-file",
+            str(self.nx_pid_file),
+            "--log-file",
+            os.devnull,
         ]
 
     def health(self) -> tuple[bool, str]:
@@ -429,6 +457,10 @@ class HAProxy(Component):
     @property
     def stats_port(self) -> int:
         return self.settings.port(self.settings.haproxy_stats_port)
+
+    @property
+    def ports(self) -> list[int]:
+        return [self.port, self.stats_port]
 
     @property
     def config_path(self) -> Path:

@@ -64,12 +64,20 @@ def port_in_use(host: str, port: int) -> bool:
 
 
 def wait_until(predicate, timeout: float, interval: float = 0.05) -> bool:
-    """Poll ``predicate`` until it is true or ``timeout`` seconds have passed."""
+    """Poll ``predicate`` until it is true or ``timeout`` seconds have passed.
+
+    An exception from ``predicate`` counts as "not yet", except a StackError: that one means
+    waiting longer cannot help (the process died, say) and is raised at once.
+    """
     deadline = time.monotonic() + timeout
     while True:
-        with contextlib.suppress(Exception):
+        try:
             if predicate():
                 return True
+        except StackError:
+            raise
+        except Exception:
+            pass
         if time.monotonic() >= deadline:
             return False
         time.sleep(interval)

@@ -58,13 +58,8 @@ class Stack:
             return
         pid_file = self.pid_file(component)
         pid = pid_file.live_pid()
-        if pid is None and port_in_use(self.settings.host, component.port):
-            raise StackError(
-                f"port {component.port} ({component.name}) is already in use by another process; "
-                f"stop that process or move ours with CLOUDBANK_PORT_OFFSET or the "
-                f"{component.name} port setting"
-            )
         if pid is None:
+            self._check_ports_free(component)
             component.prepare()
             process = spawn(
                 component.argv(), component.log_path, user=component.user, env=component.env
@@ -92,6 +87,15 @@ class Stack:
                 f"see {component.log_path}"
             )
         component.after_start()
+
+    def _check_ports_free(self, component: Component) -> None:
+        for port in component.ports:
+            if port_in_use(self.settings.host, port):
+                raise StackError(
+                    f"port {port} ({component.name}) is already in use by another process; "
+                    f"stop that process or move ours with CLOUDBANK_PORT_OFFSET or the "
+                    f"{component.name} port setting"
+                )
 
     # --- down -----------------------------------------------------------------------------
     def down(self, names: Iterable[str] | None = None) -> list[str]:

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -71,6 +71,18 @@ class Settings(BaseSettings):
     lake_url: str | None = Field(None, description="file:// or s3:// root of the lake")
     aws_region: str = Field("us-east-1", description="AWS region (aws env)")
     glue_database: str = Field("cloud_bank", description="Glue database of raw tables")
+
+    @field_validator("var_dir")
+    @classmethod
+    def _anchor_var_dir(cls, value: Path) -> Path:
+        """A relative var dir (``var`` in .env.example) means the repository's, not the cwd's."""
+        return value if value.is_absolute() else REPO_ROOT / value
+
+    @field_validator("mongo_url", "lake_url", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        """``CLOUDBANK_MONGO_URL=`` (as in .env.example) means "not set", not an empty URL."""
+        return None if value == "" else value
 
     def port(self, base: int) -> int:
         """The effective port for a configured base port."""
