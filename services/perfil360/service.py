@@ -19,7 +19,6 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from services.common.errors import NotFound, Unavailable
-from services.common.money import CENT
 from services.common.pagination import PageParams
 from services.perfil360.config import RECENT_TRANSACTIONS, TX_WINDOW
 from services.perfil360.schemas import (
@@ -39,6 +38,7 @@ from services.perfil360.upstream import DependencyDown, Upstreams
 log = logging.getLogger("cloudbank.perfil360")
 
 ACTIVA = "activa"
+CENT = Decimal("0.01")
 
 
 @dataclass
