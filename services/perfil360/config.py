@@ -13,6 +13,8 @@ UPSTREAM_MAX_CONNECTIONS = 64
 # reported as a failed section rather than silently truncated.
 CUENTAS_PAGE_SIZE = 200
 CUENTAS_MAX_PAGES = 5
+# transacciones takes at most this many account ids per query; more are split into chunks.
+CUENTAS_PER_QUERY = 100
 
 # Recent transactions shown in the profile, and how many newest ones it reads to count them
 # per currency (transacciones pages without totals; a page holds at most 200).

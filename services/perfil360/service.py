@@ -13,14 +13,15 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import TypeVar
 
-from services.common.errors import NotFound, Unavailable
-from services.common.pagination import PageParams
-from services.perfil360.config import RECENT_TRANSACTIONS, TX_WINDOW
+from services.common.errors import ApiError, NotFound, Unavailable
+from services.common.pagination import MAX_LIMIT, PageParams
+from services.perfil360.config import CUENTAS_PER_QUERY, RECENT_TRANSACTIONS, TX_WINDOW
 from services.perfil360.schemas import (
     BusquedaClientes,
     Cliente,
@@ -36,6 +37,8 @@ from services.perfil360.schemas import (
 from services.perfil360.upstream import DependencyDown, Upstreams
 
 log = logging.getLogger("cloudbank.perfil360")
+
+T = TypeVar("T")
 
 ACTIVA = "activa"
 CENT = Decimal("0.01")
@@ -106,11 +109,31 @@ async def _cliente_or_fail(task: asyncio.Task[Cliente | None], cliente_id: int) 
     return cliente
 
 
-async def _window(up: Upstreams, cuentas: list[Cuenta]) -> TxWindow:
-    if not cuentas:
+async def _all(coros: Iterable[Awaitable[T]]) -> list[T]:
+    """Run concurrently; the first DependencyDown cancels the rest and is raised."""
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(c) for c in coros]
+    except* DependencyDown as failed:
+        raise failed.exceptions[0] from None
+    return [t.result() for t in tasks]
+
+
+async def newest_transactions(up: Upstreams, cuenta_ids: Iterable[int], limit: int) -> TxWindow:
+    """The newest ``limit`` transactions touching any of ``cuenta_ids``, each once.
+
+    One query when the ids fit in one (always, short of a client with more than
+    ``CUENTAS_PER_QUERY`` accounts); otherwise one query per chunk of ids, concurrently,
+    merged (a transfer between accounts of two chunks is then de-duplicated here).
+    """
+    ids = sorted(set(cuenta_ids))
+    if not ids:
         return TxWindow([], True)
-    page = await up.transacciones(sorted({c.cuenta_id for c in cuentas}), limit=TX_WINDOW)
-    return TxWindow(newest_first(page.items), page.next_offset is None)
+    chunks = [ids[i : i + CUENTAS_PER_QUERY] for i in range(0, len(ids), CUENTAS_PER_QUERY)]
+    pages = await _all(up.transacciones(chunk, limit=limit) for chunk in chunks)
+    merged = newest_first(tx for page in pages for tx in page.items)
+    complete = all(page.next_offset is None for page in pages) and len(merged) <= limit
+    return TxWindow(merged[:limit], complete)
 
 
 async def _cuentas_y_transacciones(
@@ -122,7 +145,8 @@ async def _cuentas_y_transacciones(
         # the transactions are found through the accounts: both sections are missing
         return [], None, [Seccion.CUENTAS, Seccion.TRANSACCIONES]
     try:
-        return cuentas, await _window(up, cuentas), []
+        window = await newest_transactions(up, (c.cuenta_id for c in cuentas), TX_WINDOW)
+        return cuentas, window, []
     except DependencyDown:
         return cuentas, None, [Seccion.TRANSACCIONES]
 
@@ -170,12 +194,16 @@ async def transacciones_cliente(
         cuentas_task.cancel()
         raise
     own = {c.cuenta_id for c in cuentas}
-    if not own:
+    if not own:  # (an empty filter would mean every transaction of the bank)
         return TransaccionesCliente(
-            cliente_id=cliente_id, items=[], total=0, limit=page.limit, offset=page.offset
+            cliente_id=cliente_id, items=[], limit=page.limit, offset=page.offset
         )
     try:
-        found = await up.transacciones(sorted(own), limit=page.limit, offset=page.offset)
+        if len(own) <= CUENTAS_PER_QUERY:
+            found = await up.transacciones(sorted(own), limit=page.limit, offset=page.offset)
+            items, next_offset = found.items, found.next_offset
+        else:
+            items, next_offset = await _merged_page(up, own, page)
     except DependencyDown as exc:
         raise Unavailable(
             "the transacciones service is unavailable; try again later",
@@ -183,12 +211,29 @@ async def transacciones_cliente(
         ) from exc
     return TransaccionesCliente(
         cliente_id=cliente_id,
-        items=with_sentido(found.items, own),
-        total=found.total,
+        items=with_sentido(items, own),
         limit=page.limit,
         offset=page.offset,
-        next_offset=found.next_offset,
+        next_offset=next_offset,
     )
+
+
+async def _merged_page(
+    up: Upstreams, own: set[int], page: PageParams
+) -> tuple[list[Transaccion], int | None]:
+    """A page over more accounts than one query takes: merge the first offset+limit of each
+    chunk. Only the first MAX_LIMIT transactions can be paged this way."""
+    end = page.offset + page.limit
+    if end > MAX_LIMIT:
+        raise ApiError(
+            f"a client with more than {CUENTAS_PER_QUERY} accounts can only be paged through "
+            f"its newest {MAX_LIMIT} transactions here",
+            code="too_many_accounts",
+            status_code=422,
+        )
+    window = await newest_transactions(up, own, end)
+    more = not window.complete
+    return window.items[page.offset : end], end if more else None
 
 
 async def buscar(up: Upstreams, q: str, page: PageParams) -> BusquedaClientes:

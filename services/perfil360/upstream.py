@@ -136,6 +136,8 @@ class Upstreams:
     ) -> UpstreamPage[Transaccion]:
         """One query for the transactions touching any of ``cuenta_ids`` (as origin or
         destination), newest first; a transfer between two of them comes back once."""
+        if not cuenta_ids:  # no filter would mean every transaction of the bank
+            raise ValueError("cuenta_ids must not be empty")
         params = [("cuenta_id", str(c)) for c in cuenta_ids]
         params += [("limit", str(limit)), ("offset", str(offset))]
         response = await self._get(TRANSACCIONES, "/transacciones", params=params)

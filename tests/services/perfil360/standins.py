@@ -180,6 +180,8 @@ async def crear_transaccion(
 def listar(
     cuenta_id: Annotated[list[int] | None, Query()] = None, limit: int = 50, offset: int = 0
 ) -> dict:
+    if len(cuenta_id or []) > 100:
+        raise HTTPException(422, "at most 100 cuenta_id")
     ids = set(cuenta_id or [])
     found = [
         t

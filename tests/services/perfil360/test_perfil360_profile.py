@@ -242,3 +242,36 @@ def test_readiness_reports_every_dependency(deployment):
         assert check["ok"] is True and check["latency_ms"] >= 0
     assert checks["clientes"]["required"] is True
     assert not any(checks[d]["required"] for d in ("cuentas", "transacciones", "redis"))
+
+
+def test_more_accounts_than_one_transacciones_query_takes(perfil, cache_redis, bank):
+    """101 accounts: the ids go out in two queries; a transfer between the first and the last
+    account (one in each) still counts once."""
+    cliente = bank.crear_cliente()
+    cuentas = [bank.abrir_cuenta(cliente["cliente_id"], "PEN", "1.00") for _ in range(101)]
+    first, last = cuentas[0]["cuenta_id"], cuentas[-1]["cuenta_id"]
+    transfer = bank.transaccion("TRANSFERENCIA", "0.50", "PEN", first, last)
+    deposit = bank.transaccion("DEPOSITO", "2.00", "PEN", destino=cuentas[50]["cuenta_id"])
+
+    body = _fresh(perfil, cache_redis, cliente["cliente_id"]).json()
+    assert body["parcial"] is False and len(body["cuentas"]) == 101
+    (pen,) = body["resumen_financiero"]
+    assert (pen["total_cuentas"], pen["saldo_total"], pen["total_transacciones"]) == (
+        101,
+        "103.00",
+        2,
+    )
+    assert [(t["transaccion_id"], t["sentido"]) for t in body["transacciones_recientes"]] == [
+        (deposit["transaccion_id"], "ENTRADA"),
+        (transfer["transaccion_id"], "INTERNA"),
+    ]
+
+    url = f"/api/clientes/{cliente['cliente_id']}/transacciones"
+    page = perfil.get(url, params={"limit": 1}).json()
+    assert [t["transaccion_id"] for t in page["items"]] == [deposit["transaccion_id"]]
+    assert page["next_offset"] == 1
+    page = perfil.get(url, params={"limit": 1, "offset": 1}).json()
+    assert [t["transaccion_id"] for t in page["items"]] == [transfer["transaccion_id"]]
+    assert page["next_offset"] is None
+    too_deep = perfil.get(url, params={"limit": 50, "offset": 180})
+    assert too_deep.status_code == 422 and too_deep.json()["code"] == "too_many_accounts"
