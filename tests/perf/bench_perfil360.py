@@ -182,7 +182,7 @@ def _row(name, latencies, elapsed, errors, partial, other) -> dict:
 WRK_SCRIPT = """
 local ids = {%(ids)s}
 local i = 0
-local not_hit = 0
+not_hit = 0
 local threads = {}
 function setup(thread) table.insert(threads, thread) end
 function init(args) i = math.random(#ids) end
@@ -192,7 +192,7 @@ request = function()
                     {["Authorization"] = "Bearer %(token)s"})
 end
 response = function(status, headers, body)
-  if status ~= 200 or headers["X-Cache"] ~= "hit" then not_hit = not_hit + 1 end
+  if status ~= 200 or (headers["x-cache"] or headers["X-Cache"]) ~= "hit" then not_hit = not_hit + 1 end
 end
 done = function(summary, latency, requests)
   local bad = 0
