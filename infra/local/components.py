@@ -632,6 +632,13 @@ def all_components(settings: Settings) -> list[Component]:
             workers=2,
         ),
         UvicornService(
+            "perfil360",
+            settings,
+            app="services.perfil360.main:app",
+            base_port=settings.perfil360_port,
+            workers=2,
+        ),
+        UvicornService(
             "web",
             settings,
             app="services.web.server:app",
