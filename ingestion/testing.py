@@ -251,10 +251,12 @@ def write_sample_bank(
     legs_per_account: int = 3,
     seed: int = 7,
     first_id: int = 1,
+    touched_at: datetime | None = None,
 ) -> SampleBank:
     """Clients registered over ``days``, one account each with its journal and transactions.
 
-    Ids start at ``first_id`` so a second call adds new rows.
+    Ids start at ``first_id`` so a second call adds new rows; ``touched_at`` sets every
+    row's ``updated_at`` (as if written now, whatever its business date).
     """
     rng = random.Random(seed)
     bank = SampleBank()
@@ -351,6 +353,12 @@ def write_sample_bank(
                     "updated_at": max(w for _, _, w in legs),
                 }
             )
+    if touched_at is not None:
+        for rows in (bank.clientes, bank.documentos, bank.cuentas, bank.movimientos):
+            for row in rows:
+                row["updated_at"] = touched_at
+        for row in bank.transacciones:
+            row["updated_at"] = touched_at
     insert_bank(db, bank)
     return bank
 
