@@ -174,29 +174,43 @@ class Lake:
         found = self.fs.glob(pattern)
         return sorted(p.rsplit("/", 2)[-2].removeprefix("dt=") for p in found)
 
-    def read_partition(self, spec: TableSpec, dt: str, manifest: Manifest | None = None):
+    def read_partition(
+        self,
+        spec: TableSpec,
+        dt: str,
+        manifest: Manifest | None = None,
+        columns: list[str] | None = None,
+    ):
         """The rows of one partition (lake schema), or None if it does not exist."""
         manifest = manifest or self.read_manifest(spec, dt)
         if manifest is None:
             return None
+        schema = spec.lake_schema
+        if columns:
+            schema = pa.schema([schema.field(c) for c in columns])
         tables = []
         for data_file in manifest.files:
             with self.fs.open(f"{self.partition_path(spec, dt)}/{data_file.name}", "rb") as f:
-                tables.append(pq.read_table(f))
+                tables.append(pq.read_table(f, columns=columns))
         if not tables:
-            return spec.lake_schema.empty_table()
+            return schema.empty_table()
         return pa.concat_tables(tables)
 
-    def read_partitions(self, spec: TableSpec, dts: Iterable[str]) -> pa.Table:
+    def read_partitions(
+        self, spec: TableSpec, dts: Iterable[str], columns: list[str] | None = None
+    ) -> pa.Table:
         """Rows of several partitions with their ``dt`` as a column (lake schema + dt)."""
+        schema = spec.lake_schema
+        if columns:
+            schema = pa.schema([schema.field(c) for c in columns])
         tables = []
         for dt in dts:
-            table = self.read_partition(spec, dt)
+            table = self.read_partition(spec, dt, columns=columns)
             if table is None or not table.num_rows:
                 continue
             tables.append(table.append_column("dt", pa.array([dt] * table.num_rows, pa.string())))
         if not tables:
-            return spec.lake_schema.append(pa.field("dt", pa.string())).empty_table()
+            return schema.append(pa.field("dt", pa.string())).empty_table()
         return pa.concat_tables(tables)
 
     def data_files(self, spec: TableSpec) -> list[str]:

@@ -61,8 +61,11 @@ class Extractor(abc.ABC):
         """Count and money sums per currency of the rows in ``window``."""
 
     @abc.abstractmethod
-    def changed_keys(self, spec: TableSpec, window: Window, after: datetime) -> list:
-        """Primary keys in ``window`` whose watermark is later than ``after``."""
+    def changed_keys(
+        self, spec: TableSpec, window: Window, after: datetime, column: str | None = None
+    ) -> list:
+        """Primary keys (or ``column``) of rows in ``window`` whose watermark is later than
+        ``after``."""
 
     def close(self) -> None:  # noqa: B027 - optional
         """Release connections."""

@@ -124,9 +124,10 @@ class MongoExtractor(Extractor):
                 sums[m][group] += int(document.get(m) or 0)
         return SourceProfile(rows=rows, sums={m: dict(v) for m, v in sums.items()})
 
-    def changed_keys(self, spec: TableSpec, window: Window, after: datetime) -> list:
+    def changed_keys(
+        self, spec: TableSpec, window: Window, after: datetime, column: str | None = None
+    ) -> list:
         query = self._filter(spec, Window(window.start, window.end, since=after))
-        return [
-            d[spec.primary_key]
-            for d in self.collection(spec).find(query, projection={spec.primary_key: 1, "_id": 0})
-        ]
+        column = column or spec.primary_key
+        found = self.collection(spec).find(query, projection={column: 1, "_id": 0})
+        return sorted({d.get(column) for d in found}, key=str)

@@ -155,10 +155,13 @@ class MySQLExtractor(Extractor):
             profile.sums[money] = {str(k): int(v or 0) for k, v in result}
         return profile
 
-    def changed_keys(self, spec: TableSpec, window: Window, after: datetime) -> list:
+    def changed_keys(
+        self, spec: TableSpec, window: Window, after: datetime, column: str | None = None
+    ) -> list:
         clauses, params = self._where(spec, Window(window.start, window.end, since=after))
         rows = self._scalar_rows(
-            f"SELECT {_q(spec.primary_key)} FROM {_q(spec.name)} WHERE {' AND '.join(clauses)}",
+            f"SELECT DISTINCT {_q(column or spec.primary_key)} FROM {_q(spec.name)} "
+            f"WHERE {' AND '.join(clauses)}",
             params,
         )
         return [int(r[0]) for r in rows]

@@ -125,11 +125,13 @@ class PostgresExtractor(Extractor):
             profile.sums[money] = {str(k): int(v or 0) for k, v in result}
         return profile
 
-    def changed_keys(self, spec: TableSpec, window: Window, after: datetime) -> list:
+    def changed_keys(
+        self, spec: TableSpec, window: Window, after: datetime, column: str | None = None
+    ) -> list:
         where = self._where(spec, Window(window.start, window.end, since=after))
         result = self.conn.execute(
-            sql.SQL("SELECT {} FROM {} WHERE {}").format(
-                sql.Identifier(spec.primary_key), sql.Identifier(spec.name), where
+            sql.SQL("SELECT DISTINCT {} FROM {} WHERE {}").format(
+                sql.Identifier(column or spec.primary_key), sql.Identifier(spec.name), where
             )
         ).fetchall()
         return [r[0] for r in result]
