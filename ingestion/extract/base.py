@@ -67,6 +67,10 @@ class Extractor(abc.ABC):
         """Primary keys (or ``column``) of rows in ``window`` whose watermark is later than
         ``after``."""
 
+    @abc.abstractmethod
+    def first_date(self, spec: TableSpec) -> date | None:
+        """The earliest business date of an event table (None when it is empty)."""
+
     def close(self) -> None:  # noqa: B027 - optional
         """Release connections."""
 

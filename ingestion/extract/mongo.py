@@ -124,6 +124,13 @@ class MongoExtractor(Extractor):
                 sums[m][group] += int(document.get(m) or 0)
         return SourceProfile(rows=rows, sums={m: dict(v) for m, v in sums.items()})
 
+    def first_date(self, spec: TableSpec):
+        first = self.collection(spec).find_one(
+            {}, projection={spec.partition_by: 1, "_id": 0}, sort=[(spec.partition_by, 1)]
+        )
+        value = first.get(spec.partition_by) if first else None
+        return _utc(value).astimezone(UTC).date() if value else None
+
     def changed_keys(
         self, spec: TableSpec, window: Window, after: datetime, column: str | None = None
     ) -> list:

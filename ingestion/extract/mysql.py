@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 
 import pyarrow as pa
 import pyarrow.csv as pcsv
@@ -165,6 +165,13 @@ class MySQLExtractor(Extractor):
             params,
         )
         return [int(r[0]) for r in rows]
+
+    def first_date(self, spec: TableSpec):
+        rows = self._scalar_rows(
+            f"SELECT DATE_FORMAT(MIN({_q(spec.partition_by)}), '%%Y-%%m-%%d') FROM {_q(spec.name)}",
+            [],
+        )
+        return date.fromisoformat(rows[0][0]) if rows and rows[0][0] else None
 
     def execute(self, statement: str, params=None) -> None:
         """Run a statement on the source (tests and tooling)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 
 import psycopg
 import pyarrow as pa
@@ -135,6 +135,14 @@ class PostgresExtractor(Extractor):
             )
         ).fetchall()
         return [r[0] for r in result]
+
+    def first_date(self, spec: TableSpec):
+        value = self.conn.execute(
+            sql.SQL("SELECT min({}) FROM {}").format(
+                sql.Identifier(spec.partition_by), sql.Identifier(spec.name)
+            )
+        ).fetchone()[0]
+        return value.astimezone(UTC).date() if value else None
 
     def execute(self, statement: str, params=None) -> None:
         """Run a statement on the source (tests and tooling)."""
