@@ -30,6 +30,7 @@ class PipelineReport:
     checks_failed: list[tuple[str, str]] = field(default_factory=list)  # (check, description)
     steps_failed: list[tuple[str, str]] = field(default_factory=list)  # (step, error)
     not_run: list[str] = field(default_factory=list)
+    data_docs: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -42,6 +43,8 @@ class PipelineReport:
         out += [f"  CHECK FAILED  {k}: {d}" for k, d in self.checks_failed]
         out += [f"  STEP FAILED   {k}: {e}" for k, e in self.steps_failed]
         out += [f"  not run       {k}" for k in self.not_run]
+        if self.data_docs:
+            out.append(f"  data docs     {self.data_docs}")
         return out
 
 
@@ -106,4 +109,7 @@ def run_pipeline(
             report.checks_failed.append((name, evaluation.description or "failed"))
     selected = {k.to_user_string() for k in job.asset_layer.executable_asset_keys}
     report.not_run = sorted(selected - materialized)
+    quality = (defs.resources or {}).get("quality")
+    if quality is not None:
+        report.data_docs = str(quality.get().build_docs())
     return report

@@ -39,7 +39,6 @@ def suite_check(
         spec, window.rows, expected_rows=comparison.expected_lake_rows, run_id=run_id
     )
     outcome.stats["partitions"] = len(window.dts)
-    outcome.stats["data_docs"] = str(runner.data_docs_index)
     return record(lake, spec, run_id, outcome)
 
 

@@ -119,6 +119,13 @@ class QualityRunner:
     def data_docs_index(self) -> Path:
         return self.docs_dir / "data_docs" / "index.html"
 
+    def build_docs(self) -> Path:
+        """(Re)build the static Data Docs site from every stored validation result. Done once
+        per run rather than per check: the index build is the expensive part."""
+        with _LOCK:
+            _context(str(self.docs_dir)).build_data_docs()
+        return self.data_docs_index
+
     def validate(
         self,
         spec: TableSpec,
@@ -127,7 +134,7 @@ class QualityRunner:
         expected_rows: int | None,
         run_id: str,
         now: datetime | None = None,
-        build_docs: bool = True,
+        build_docs: bool = False,
     ) -> CheckOutcome:
         """Validate ``table`` (lake schema, optionally plus ``dt``) against its suite."""
         gx, gxe = _gx()

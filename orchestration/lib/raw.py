@@ -106,7 +106,6 @@ def build_raw_asset(spec: TableSpec, source_key: str) -> dg.AssetsDefinition:
             metadata=_metadata(spec, result, lake.uri(lake.table_path(spec)))
         )
 
-    _raw.__name__ = f"raw_{spec.source}_{spec.name}"
     return _raw
 
 

@@ -42,7 +42,7 @@ def raw_daily(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
 def full_refresh_config() -> dict:
     from ingestion.tables import TABLES
 
-    ops = {f"raw_{t.source}_{t.name}": {"config": {"full_refresh": True}} for t in TABLES.values()}
+    ops = {"__".join(t.asset_key): {"config": {"full_refresh": True}} for t in TABLES.values()}
     return {"ops": ops}
 
 
