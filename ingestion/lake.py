@@ -34,7 +34,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -89,7 +89,9 @@ class Manifest:
         return hashlib.sha256("".join(f.sha256 for f in self.files).encode()).hexdigest()
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), indent=2, sort_keys=True)
+        data = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        data["files"] = [f.__dict__ for f in self.files]
+        return json.dumps(data, indent=1, sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> Manifest:
@@ -355,7 +357,8 @@ class PartitionWriter:
         self._close_file()
         name = f"part-{len(self.files):05d}.parquet"
         self.files.append(DataFile(name=name, rows=0, bytes=0, sha256=""))
-        self._writer = pq.ParquetWriter(str(self.staged / name), self.schema, **PARQUET_OPTIONS)
+        self._sink = open(self.staged / name, "wb")  # noqa: SIM115 - closed in _close_file
+        self._writer = pq.ParquetWriter(self._sink, self.schema, **PARQUET_OPTIONS)
         self._file_rows = 0
 
     def _close_file(self) -> None:
@@ -363,6 +366,7 @@ class PartitionWriter:
             return
         self._writer.close()
         self._writer = None
+        self._sink.close()
         current = self.files[-1]
         path = self.staged / current.name
         current.rows = self._file_rows
@@ -402,4 +406,5 @@ class PartitionWriter:
         with contextlib.suppress(Exception):
             if self._writer is not None:
                 self._writer.close()
+                self._sink.close()
         shutil.rmtree(self.staged, ignore_errors=True)

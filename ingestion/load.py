@@ -94,6 +94,24 @@ def business_dates(spec: TableSpec, data: pa.Table | pa.RecordBatch) -> pa.Array
     return pc.strftime(pc.cast(data.column(spec.partition_by), pa.date32()), format="%Y-%m-%d")
 
 
+def split_by_date(spec: TableSpec, batch: pa.RecordBatch):
+    """(dt, rows) per business date in ``batch``; rows keep their order within a date."""
+    keys = business_dates(spec, batch)
+    if not len(keys):
+        return
+    first = keys[0].as_py()
+    if pc.all(pc.equal(keys, first)).as_py():  # the common case: one day per batch
+        yield first, batch
+        return
+    order = pc.array_sort_indices(keys)  # stable: rows of one day stay in key order
+    ordered, sorted_keys = batch.take(order), keys.take(order)
+    runs = pc.run_end_encode(sorted_keys)
+    start = 0
+    for value, end in zip(runs.values.to_pylist(), runs.run_ends.to_pylist(), strict=True):
+        yield value, ordered.slice(start, end - start)
+        start = end
+
+
 def date_range(start: date, end: date) -> list[date]:
     return [start + timedelta(days=i) for i in range((end - start).days + 1)]
 
@@ -216,11 +234,10 @@ class TableLoader:
             for batch in self._extract(window):
                 result.rows_extracted += batch.num_rows
                 seen = _max_ts(seen, batch, self.spec.watermark)
-                keys = business_dates(self.spec, batch)
-                for key in pc.unique(keys).to_pylist():
+                for key, rows in split_by_date(self.spec, batch):
                     if key not in writers:
                         writers[key] = self.lake.writer(self.spec, key, self.run_id)
-                    writers[key].write(batch.filter(pc.equal(keys, key)))
+                    writers[key].write(rows)
                     writers[key] = writers.pop(key)  # most recently used last
                 if sum(w.buffered_rows for w in writers.values()) > MAX_BUFFERED_ROWS:
                     for w in writers.values():
