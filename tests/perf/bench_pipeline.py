@@ -6,8 +6,10 @@ in a fresh child process per source table, extract + protect + write the whole t
 temporary lake and report rows/s and the child's peak RSS (it must stay flat as the scale
 grows). Finally the wall time of one full ``cloudbank pipeline`` run (all tables, catalog,
 every check) at the largest scale. Targets: ≥ 200k rows/s from PostgreSQL and MariaDB;
-peak RSS < 1 GiB at scale 10. It uses the stack of the current settings
-(CLOUDBANK_PORT_OFFSET / CLOUDBANK_VAR_DIR) and replaces its source data.
+peak RSS < 1 GiB at scale 10.
+
+It runs its own throwaway databases (a temporary var dir, port offset
+CLOUDBANK_BENCH_PORT_OFFSET, default 800), so the demo stack and its data are left alone.
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ sys.path.insert(0, str(REPO))
 
 def child_extract(table: str, lake_url: str) -> None:
     """One table, full extraction into an empty lake; prints a JSON line."""
+    import pandas  # noqa: F401 - imported lazily by pyarrow on first use: not what we time
+    import pyarrow.parquet  # noqa: F401
+
     from ingestion.extract.base import Sources
     from ingestion.lake import Lake
     from ingestion.load import TableLoader
@@ -40,6 +45,7 @@ def child_extract(table: str, lake_url: str) -> None:
     settings = get_settings()
     spec = get_table(table)
     extractor = Sources.from_settings(settings).extractor(spec)
+    extractor.first_date(spec) if spec.partition_by else None  # connect (and import the driver)
     loader = TableLoader(spec, extractor, Lake(lake_url), PiiHasher("bench"), "bench")
     started = time.perf_counter()
     if spec.kind is Kind.EVENTS:
@@ -64,14 +70,12 @@ def child_extract(table: str, lake_url: str) -> None:
     )
 
 
-def seed(scale: float) -> None:
+def seed(settings, scale: float) -> None:
     from seed.command import run
     from seed.config import SeedConfig
 
     from ingestion.testing import SourceDatabases
-    from services.common.settings import get_settings
 
-    settings = get_settings()
     SourceDatabases(
         settings, pg_database=settings.pg_database, mysql_database=settings.mysql_database
     ).create_schema()
@@ -87,7 +91,15 @@ def seed(scale: float) -> None:
     print(f"  seeded scale {scale:g} in {time.perf_counter() - started:.1f}s", flush=True)
 
 
-def extract_all(scale: float) -> list[dict]:
+def child_env(settings) -> dict:
+    return {
+        **os.environ,
+        "CLOUDBANK_VAR_DIR": str(settings.var_dir),
+        "CLOUDBANK_PORT_OFFSET": str(settings.port_offset),
+    }
+
+
+def extract_all(settings, scale: float) -> list[dict]:
     from ingestion.tables import TABLES
 
     rows = []
@@ -118,9 +130,9 @@ def extract_all(scale: float) -> list[dict]:
     return rows
 
 
-def pipeline_wall_time() -> float:
+def pipeline_wall_time(settings) -> float:
     var = Path(tempfile.mkdtemp(prefix="bench-var-"))
-    env = {**os.environ, "CLOUDBANK_LAKE_URL": (var / "lake").as_uri(), "DAGSTER_HOME": ""}
+    env = {**child_env(settings), "CLOUDBANK_LAKE_URL": (var / "lake").as_uri()}
     env["DAGSTER_HOME"] = str(var / "dagster")
     (var / "dagster").mkdir()
     (var / "dagster" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
@@ -144,18 +156,33 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--child", nargs=2, metavar=("TABLE", "LAKE_URL"))
     parser.add_argument("--scales", nargs="+", type=float, default=[1, 10])
-    parser.add_argument("--skip-seed", action="store_true")
     parser.add_argument("--skip-pipeline", action="store_true")
     args = parser.parse_args()
     if args.child:
         child_extract(*args.child)
         return
+    from infra.local.stack import Stack
+    from services.common.settings import Settings
+
+    var_dir = Path(tempfile.mkdtemp(prefix="cloudbank-bench-"))
+    var_dir.chmod(0o755)  # PostgreSQL runs as the postgres user when we are root
+    offset = int(os.environ.get("CLOUDBANK_BENCH_PORT_OFFSET", "800"))
+    settings = Settings(_env_file=None, var_dir=var_dir, port_offset=offset)
+    stack = Stack(settings)
+    try:
+        stack.up(["postgres", "mariadb", "mongo"])
+        report(settings, args)
+    finally:
+        stack.down()
+        shutil.rmtree(var_dir, ignore_errors=True)
+
+
+def report(settings, args) -> None:
     results = []
     for scale in args.scales:
         print(f"scale {scale:g}", flush=True)
-        if not args.skip_seed:
-            seed(scale)
-        results += extract_all(scale)
+        seed(settings, scale)
+        results += extract_all(settings, scale)
     print("\nextract + PII + write, one process per table")
     print(
         f"{'SCALE':>5} {'TABLE':<30} {'ENGINE':<8} {'ROWS':>9} {'ROWS/S':>10} {'PEAK RSS MiB':>12}"
@@ -173,7 +200,7 @@ def main() -> None:
                 f"  {engine:<8} scale {scale:>4g}: {rows / seconds if seconds else 0:>10,.0f} rows/s"
             )
     if not args.skip_pipeline:
-        seconds = pipeline_wall_time()
+        seconds = pipeline_wall_time(settings)
         print(f"\nfull pipeline at scale {args.scales[-1]:g}: {seconds:.1f}s wall time")
 
 
