@@ -585,7 +585,7 @@ class DagsterProcess(Component):
     """The Dagster UI and daemon, loading ``workspace.yaml``; DAGSTER_HOME is var/dagster
     (runs, schedules, event logs; ``dagster.yaml`` with telemetry off)."""
 
-    executable = ""
+    test_stack = False  # the test suite's stack does not start it
 
     def __init__(self, name: str, settings: Settings):
         super().__init__(name, settings, stop_signal=signal.SIGINT, stop_timeout=20)

@@ -52,6 +52,11 @@ def test_postgres_values_are_exact_and_utc(source_dbs, bank):
 
 
 def test_mysql_money_is_exact_minor_units_and_text_survives_quotes(source_dbs, bank):
+    tricky = 'Cuenta "premium",\ncon saltos de línea, comas y \\ barras'
+    with source_dbs.mysql(source_dbs.mysql_database) as conn, conn.cursor() as cur:
+        cur.execute("UPDATE tipos_cuenta SET descripcion = %s WHERE tipo_cuenta_id = 3", (tricky,))
+        cur.execute("UPDATE tipos_cuenta SET descripcion = NULL WHERE tipo_cuenta_id = 4")
+        cur.execute("UPDATE tipos_cuenta SET descripcion = '' WHERE tipo_cuenta_id = 2")
     rows = {r["movimiento_id"]: r for r in read(source_dbs, "movimientos").to_pylist()}
     for leg in bank.movimientos:
         row = rows[leg["movimiento_id"]]
@@ -60,8 +65,9 @@ def test_mysql_money_is_exact_minor_units_and_text_survives_quotes(source_dbs, b
     tipos = {r["tipo_cuenta_id"]: r for r in read(source_dbs, "tipos_cuenta").to_pylist()}
     assert tipos[3]["costo_mantenimiento"] == 1500
     assert str(tipos[4]["tasa_interes"]) == "3.00"
-    assert tipos[4]["descripcion"] is None
-    assert '"' in tipos[3]["descripcion"]  # a quoted word inside the CSV text
+    assert tipos[4]["descripcion"] is None  # NULL and empty text stay distinct
+    assert tipos[2]["descripcion"] == ""
+    assert tipos[3]["descripcion"] == tricky  # quotes, commas, newlines inside the CSV text
 
 
 def test_mongo_documents_become_typed_rows(source_dbs, bank):
