@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -34,6 +35,7 @@ from ingestion.tables import Kind, TableSpec
 DEFAULT_LOOKBACK = timedelta(minutes=5)
 MAX_BUFFERED_ROWS = 512 * 1024  # across the open partitions of one streaming extraction
 MAX_OPEN_FILES = 256  # partitions written at once by one streaming extraction
+COMMIT_THREADS = 4
 
 
 @dataclass
@@ -247,11 +249,19 @@ class TableLoader:
                     w.suspend()
             watermark = min(seen, started) if seen else None
             for dt in dts:  # days without rows still get an (empty) partition and a watermark
-                writer = writers.pop(dt, None) or self.lake.writer(self.spec, dt, self.run_id)
-                writers[dt] = writer
-                manifest = writer.commit(watermark)
-                writers.pop(dt)
-                result.partitions.append(self._result(manifest, "written"))
+                if dt not in writers:
+                    writers[dt] = self.lake.writer(self.spec, dt, self.run_id)
+
+            def commit(dt: str) -> Manifest:
+                manifest = writers[dt].commit(watermark)
+                del writers[dt]
+                return manifest
+
+            # many small partitions (a long backfill): Parquet encoding and file I/O release
+            # the GIL, so a few threads overlap them
+            with ThreadPoolExecutor(max_workers=COMMIT_THREADS) as pool:
+                for manifest in pool.map(commit, dts):
+                    result.partitions.append(self._result(manifest, "written"))
             result.rows_inserted += result.rows_extracted
         finally:
             for writer in writers.values():
