@@ -44,7 +44,9 @@ class MongoExtractor(Extractor):
     @property
     def client(self) -> pymongo.MongoClient:
         if self._client is None:
-            self._client = pymongo.MongoClient(self.url, tz_aware=True, tzinfo=UTC)
+            self._client = pymongo.MongoClient(
+                self.url, tz_aware=True, tzinfo=UTC, connectTimeoutMS=60_000
+            )
         return self._client
 
     def collection(self, spec: TableSpec):
@@ -77,21 +79,28 @@ class MongoExtractor(Extractor):
     def batches(
         self, spec: TableSpec, window: Window, batch_rows: int = DEFAULT_BATCH_ROWS
     ) -> Iterator[pa.RecordBatch]:
+        """Keyset pages (``key > last`` sorted by key, ``batch_rows`` at a time): each query is
+        short, so a single-threaded server still answers the driver's heartbeats between
+        them (a long sort would get the connection cancelled as if the server were down)."""
         names = [c.name for c in spec.columns]
-        cursor = self.collection(spec).find(
-            self._filter(spec, window),
-            projection={**dict.fromkeys(names, 1), "_id": 0},
-            sort=[(spec.primary_key, pymongo.ASCENDING)],
-            batch_size=min(batch_rows, 10_000),
-        )
-        buffer: list[dict] = []
-        for document in cursor:
-            buffer.append(document)
-            if len(buffer) >= batch_rows:
-                yield self._to_batch(spec, buffer)
-                buffer = []
-        if buffer:
-            yield self._to_batch(spec, buffer)
+        query, key, last = self._filter(spec, window), spec.primary_key, None
+        while True:
+            page = {**query, key: {"$gt": last}} if last is not None else query
+            documents = list(
+                self.collection(spec).find(
+                    page,
+                    projection={**dict.fromkeys(names, 1), "_id": 0},
+                    sort=[(key, pymongo.ASCENDING)],
+                    limit=batch_rows,
+                    batch_size=min(batch_rows, 10_000),
+                )
+            )
+            if not documents:
+                return
+            yield self._to_batch(spec, documents)
+            if len(documents) < batch_rows:
+                return
+            last = documents[-1][key]
 
     @staticmethod
     def _to_batch(spec: TableSpec, documents: list[dict]) -> pa.RecordBatch:

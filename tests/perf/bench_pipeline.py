@@ -64,10 +64,24 @@ def child_extract(table: str, lake_url: str) -> None:
                 "seconds": seconds,
                 "partitions": len(result.partitions),
                 "bytes": result.bytes,
-                "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "peak_rss_mib": peak_rss_mib(),
+                "cpu_seconds": cpu_seconds(),
             }
         )
     )
+
+
+def peak_rss_mib() -> float:
+    """This process's peak RSS (VmHWM; ru_maxrss would include the parent's before exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def seed(settings, scale: float) -> None:
@@ -124,6 +138,7 @@ def extract_all(settings, scale: float) -> list[dict]:
         print(
             f"  {result['table']:<30} {result['rows']:>9,} rows {result['seconds']:7.2f}s "
             f"{result['rows'] / result['seconds']:>11,.0f} rows/s  "
+            f"{result['rows'] / result['cpu_seconds']:>11,.0f} rows/CPU-s  "
             f"peak RSS {result['peak_rss_mib']:6.0f} MiB",
             flush=True,
         )
@@ -185,13 +200,16 @@ def report(settings, args) -> None:
         results += extract_all(settings, scale)
     print("\nextract + PII + write, one process per table")
     print(
-        f"{'SCALE':>5} {'TABLE':<30} {'ENGINE':<8} {'ROWS':>9} {'ROWS/S':>10} {'PEAK RSS MiB':>12}"
+        f"{'SCALE':>5} {'TABLE':<30} {'ENGINE':<8} {'ROWS':>9} {'ROWS/S':>10} "
+        f"{'ROWS/CPU-S':>10} {'PEAK RSS MiB':>12}"
     )
     for r in results:
         print(
             f"{r['scale']:>5g} {r['table']:<30} {r['engine']:<8} {r['rows']:>9,} "
-            f"{r['rows'] / r['seconds']:>10,.0f} {r['peak_rss_mib']:>12,.0f}"
+            f"{r['rows'] / r['seconds']:>10,.0f} {r['rows'] / r['cpu_seconds']:>10,.0f} "
+            f"{r['peak_rss_mib']:>12,.0f}"
         )
+    print(f"(load average now: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
     for engine in ("postgres", "mysql", "mongo"):
         for scale in args.scales:
             group = [r for r in results if r["engine"] == engine and r["scale"] == scale]
