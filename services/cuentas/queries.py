@@ -50,8 +50,11 @@ MOVIMIENTOS_PAGE = (
     .offset(bindparam("page_offset", type_=Integer))
 )
 COUNT_OF_CLIENTE = (
-    select(func.count()).select_from(cuentas).where(c.cliente_id == bindparam("cliente_id"))
+    select(func.count().label("total"))
+    .select_from(cuentas)
+    .where(c.cliente_id == bindparam("cliente_id"))
 )
+CUENTA_EXISTS = select(c.cuenta_id).where(c.cuenta_id == bindparam("cuenta_id"))
 
 
 def one(conn: Connection, statement: Select, **params: Any) -> dict | None:
@@ -96,8 +99,9 @@ def _cuentas_page(filter_columns: tuple[str, ...]) -> Select:
     )
 
 
-def cuentas_page(filters: dict[str, Any], limit: int, offset: int) -> Select:
-    """Accounts matching ``filters`` (column = value; None = no filter), in cuenta_id order.
+def cuentas_page(filters: dict[str, Any], limit: int, offset: int) -> tuple[Select, dict]:
+    """Accounts matching ``filters`` (column = value; None = no filter), in cuenta_id order,
+    as (statement, its values).
 
     The page is cut from ``cuentas`` alone (a derived table), then joined to its types: each
     filter has an index whose entries also carry cuenta_id, so the page is read in order and
@@ -106,13 +110,4 @@ def cuentas_page(filters: dict[str, Any], limit: int, offset: int) -> Select:
     built and cached; the values are bound."""
     used = tuple(sorted(k for k, v in filters.items() if v is not None))
     params = {f"filter_{k}": filters[k] for k in used}
-    return _cuentas_page(used).params(page_limit=limit, page_offset=offset, **params)
-
-
-def count_cuentas_of(cliente_id: int) -> Select:
-    return COUNT_OF_CLIENTE.params(cliente_id=cliente_id)
-
-
-def movimientos_page(cuenta_id: int, limit: int, offset: int) -> Select:
-    """The journal of one account, newest first (index on (cuenta_id, movimiento_id))."""
-    return MOVIMIENTOS_PAGE.params(cuenta_id=cuenta_id, page_limit=limit, page_offset=offset)
+    return _cuentas_page(used), {"page_limit": limit, "page_offset": offset, **params}
