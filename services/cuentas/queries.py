@@ -1,4 +1,5 @@
-"""The read statements of cuentas, built once (SQLAlchemy caches their compiled form)."""
+"""The read statements of cuentas, built once with named bind parameters (``Database.fetch``
+compiles each to SQL text once; SQLAlchemy Connections cache their compiled form)."""
 
 from __future__ import annotations
 
@@ -60,10 +61,6 @@ CUENTA_EXISTS = select(c.cuenta_id).where(c.cuenta_id == bindparam("cuenta_id"))
 def one(conn: Connection, statement: Select, **params: Any) -> dict | None:
     row = conn.execute(statement, params).mappings().first()
     return dict(row) if row is not None else None
-
-
-def many(conn: Connection, statement: Select, **params: Any) -> list[dict]:
-    return [dict(row) for row in conn.execute(statement, params).mappings()]
 
 
 @lru_cache(maxsize=32)

@@ -45,13 +45,16 @@ def cuenta_not_found(cuenta_id: int) -> NotFound:
 
 # --- tipos de cuenta --------------------------------------------------------------------------
 def list_tipos(db: Database) -> list[dict]:
-    return db.read(lambda conn: queries.many(conn, queries.TIPOS))
+    return db.fetch(queries.TIPOS)
+
+
+def _tipo(db: Database, tipo_cuenta_id: int) -> dict | None:
+    rows = db.fetch(queries.TIPO_BY_ID, tipo_cuenta_id=tipo_cuenta_id)
+    return rows[0] if rows else None
 
 
 def get_tipo(db: Database, tipo_cuenta_id: int) -> dict:
-    tipo = db.read(
-        lambda conn: queries.one(conn, queries.TIPO_BY_ID, tipo_cuenta_id=tipo_cuenta_id)
-    )
+    tipo = _tipo(db, tipo_cuenta_id)
     if tipo is None:
         raise NotFound(f"account type {tipo_cuenta_id} not found", code="tipo_cuenta_inexistente")
     return tipo
@@ -101,9 +104,7 @@ def list_movimientos(db: Database, cuenta_id: int, page: PageParams) -> Page[Mov
 
 # --- opening ----------------------------------------------------------------------------------
 def check_tipo_usable(db: Database, tipo_cuenta_id: int) -> None:
-    tipo = db.read(
-        lambda conn: queries.one(conn, queries.TIPO_BY_ID, tipo_cuenta_id=tipo_cuenta_id)
-    )
+    tipo = _tipo(db, tipo_cuenta_id)
     if tipo is None:
         raise Unprocessable(
             f"account type {tipo_cuenta_id} does not exist", code="tipo_cuenta_inexistente"
