@@ -44,6 +44,9 @@ class Component:
     ready_timeout: float = 60.0
     user: str | None = None
     env: dict[str, str] | None = field(default=None)
+    # start order: every component of a wave is ready before the next wave starts
+    wave: int = 0
+    parallel_wave: bool = False
 
     @property
     def port(self) -> int:
@@ -168,13 +171,16 @@ class Postgres(Component):
         ]
 
     def _superuser(self):
+        return self._superuser_to("postgres")
+
+    def _superuser_to(self, dbname: str):
         import psycopg
 
         return psycopg.connect(
             host=str(self.socket_dir),
             port=self.port,
             user="postgres",
-            dbname="postgres",
+            dbname=dbname,
             autocommit=True,
             connect_timeout=2,
         )
@@ -206,6 +212,9 @@ class Postgres(Component):
                         sql.Identifier(s.pg_database), sql.Identifier(s.pg_user)
                     )
                 )
+        # extensions need a superuser (the application user is not one)
+        with self._superuser_to(s.pg_database) as conn:
+            conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
 
     def health(self) -> tuple[bool, str]:
         import psycopg
@@ -539,7 +548,7 @@ class UvicornService(Component):
         workers: int = 1,
         prepare_module: str | None = None,
     ):
-        super().__init__(name, settings, stop_timeout=15)
+        super().__init__(name, settings, stop_timeout=15, wave=1, parallel_wave=True)
         self.app, self.base_port, self.workers = app, base_port, workers
         self.prepare_module = prepare_module
         # the child gets this stack's settings (they may not come from the environment), and
@@ -610,6 +619,35 @@ def all_components(settings: Settings) -> list[Component]:
         # the two cuentas instances share the database; HAProxy (next) balances them
         *cuentas_instances(settings),
         HAProxy(settings),
+        UvicornService(
+            "clientes",
+            settings,
+            app="services.clientes.main:app",
+            base_port=settings.clientes_port,
+            workers=2,
+            prepare_module="services.clientes.migrate",
+        ),
+        UvicornService(
+            "transacciones",
+            settings,
+            app="services.transacciones.main:app",
+            base_port=settings.transacciones_port,
+            workers=2,
+        ),
+        UvicornService(
+            "perfil360",
+            settings,
+            app="services.perfil360.main:app",
+            base_port=settings.perfil360_port,
+            workers=2,
+        ),
+        UvicornService(
+            "web",
+            settings,
+            app="services.web.server:app",
+            base_port=settings.web_port,
+            prepare_module="services.web.build",
+        ),
     ]
 
 

@@ -164,3 +164,25 @@ def test_readiness_reflects_the_store():
 def test_swagger_declares_bearer_auth():
     schema = client.get("/openapi.json").json()
     assert schema["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+
+
+def test_a_soft_dependency_down_is_reported_without_failing_readiness():
+    soft = create_app(
+        title="soft",
+        description="test",
+        routers=[],
+        ready_check=lambda: {
+            "store": {"ok": True},
+            "cache": {"ok": False, "required": False},
+        },
+    )
+    response = TestClient(soft).get("/health/ready")
+    assert response.status_code == 200
+    assert response.json()["checks"]["cache"]["ok"] is False
+    hard = create_app(
+        title="hard",
+        description="test",
+        routers=[],
+        ready_check=lambda: {"store": {"ok": False, "required": True}},
+    )
+    assert TestClient(hard).get("/health/ready").status_code == 503
