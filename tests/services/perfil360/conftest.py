@@ -5,7 +5,7 @@ and transactions through those services' public APIs."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
@@ -72,3 +72,27 @@ def cache_redis(deployment: Deployment) -> Iterator[redis.Redis]:
     client = redis.Redis.from_url(deployment.settings.redis_url)
     yield client
     client.close()
+
+
+@pytest.fixture
+def stop(deployment: Deployment) -> Iterator[Callable[..., None]]:
+    """``stop(*components)``; whatever was stopped is started again after the test."""
+    stopped: list[str] = []
+
+    def _stop(*names: str) -> None:
+        deployment.down(*names)
+        stopped.extend(names)
+
+    yield _stop
+    if stopped:
+        deployment.up(*stopped)
+
+
+@pytest.fixture
+def cliente(bank: Bank) -> dict:
+    """A fresh client with a PEN account (70 + a 30 deposit) and a USD account (3)."""
+    c = bank.crear_cliente()
+    pen = bank.abrir_cuenta(c["cliente_id"], "PEN", "70.00")
+    usd = bank.abrir_cuenta(c["cliente_id"], "USD", "3.00")
+    bank.transaccion("DEPOSITO", "30.00", "PEN", destino=pen["cuenta_id"])
+    return {"cliente_id": c["cliente_id"], "pen": pen, "usd": usd}
