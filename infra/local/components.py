@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pwd
 import shutil
@@ -167,13 +168,16 @@ class Postgres(Component):
         ]
 
     def _superuser(self):
+        return self._superuser_to("postgres")
+
+    def _superuser_to(self, dbname: str):
         import psycopg
 
         return psycopg.connect(
             host=str(self.socket_dir),
             port=self.port,
             user="postgres",
-            dbname="postgres",
+            dbname=dbname,
             autocommit=True,
             connect_timeout=2,
         )
@@ -205,6 +209,9 @@ class Postgres(Component):
                         sql.Identifier(s.pg_database), sql.Identifier(s.pg_user)
                     )
                 )
+        # extensions need a superuser (the application user is not one)
+        with self._superuser_to(s.pg_database) as conn:
+            conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
 
     def health(self) -> tuple[bool, str]:
         import psycopg
@@ -513,6 +520,17 @@ class HAProxy(Component):
         return True, "backends " + ", ".join(f"{k}={v}" for k, v in states.items())
 
 
+def settings_env(settings: Settings) -> dict[str, str]:
+    """``settings`` as the CLOUDBANK_* variables that rebuild them in a child process."""
+    env = {}
+    for name, value in settings.model_dump(mode="json").items():
+        if value is not None:
+            env[f"CLOUDBANK_{name.upper()}"] = (
+                value if isinstance(value, str) else json.dumps(value)
+            )
+    return env
+
+
 class UvicornService(Component):
     """One of our FastAPI services, served by uvicorn; ``prepare_module`` (e.g. the service's
     migrations) runs before each start and must be idempotent."""
@@ -530,7 +548,14 @@ class UvicornService(Component):
         super().__init__(name, settings, stop_timeout=15)
         self.app, self.base_port, self.workers = app, base_port, workers
         self.prepare_module = prepare_module
-        self.env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+        # the child gets this stack's settings (they may not come from the environment), and
+        # names itself (e.g. in cuentas' X-Instance header)
+        self.env = {
+            **os.environ,
+            **settings_env(settings),
+            "PYTHONPATH": str(REPO_ROOT),
+            "CLOUDBANK_INSTANCE_NAME": name,
+        }
 
     @property
     def port(self) -> int:
@@ -588,7 +613,24 @@ def all_components(settings: Settings) -> list[Component]:
         MariaDB(settings),
         Mongo(settings),
         Redis(settings),
+        # the two cuentas instances share the database; HAProxy (next) balances them
+        *cuentas_instances(settings),
         HAProxy(settings),
+        UvicornService(
+            "clientes",
+            settings,
+            app="services.clientes.main:app",
+            base_port=settings.clientes_port,
+            workers=2,
+            prepare_module="services.clientes.migrate",
+        ),
+        UvicornService(
+            "transacciones",
+            settings,
+            app="services.transacciones.main:app",
+            base_port=settings.transacciones_port,
+            workers=2,
+        ),
         UvicornService(
             "perfil360",
             settings,
@@ -596,4 +638,25 @@ def all_components(settings: Settings) -> list[Component]:
             base_port=settings.perfil360_port,
             workers=2,
         ),
+        UvicornService(
+            "web",
+            settings,
+            app="services.web.server:app",
+            base_port=settings.web_port,
+            prepare_module="services.web.build",
+        ),
+    ]
+
+
+def cuentas_instances(settings: Settings) -> list[UvicornService]:
+    """cuentas-1 and cuentas-2; each applies the migrations first (under a database lock)."""
+    return [
+        UvicornService(
+            f"cuentas-{number}",
+            settings,
+            app="services.cuentas.main:app",
+            base_port=port,
+            prepare_module="services.cuentas.migrate",
+        )
+        for number, port in enumerate(settings.cuentas_instance_ports, start=1)
     ]

@@ -16,6 +16,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from services.common.app import create_app
+from services.common.auth_login import router as login_router
 from services.common.settings import get_settings
 from services.perfil360.cache import InvalidationSubscriber, ProfileCache
 from services.perfil360.upstream import CLIENTES, CUENTAS, TRANSACCIONES, Upstreams
@@ -56,7 +57,7 @@ async def readiness() -> dict[str, object]:
 app = create_app(
     title="perfil360",
     description=__doc__,
-    routers=[router],
+    routers=[router, login_router],
     ready_check=readiness,
     lifespan=lifespan,
 )
