@@ -4,51 +4,22 @@ and transactions through those services' public APIs."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
 import redis
 
-from infra.local.components import Redis, UvicornService
 from infra.local.stack import Stack
 from services.common.auth import Role
+from services.common.settings import Settings
 from tests.services.perfil360.support import Bank, Deployment, auth
-
-pytest.importorskip("services.perfil360.main")
 
 
 @pytest.fixture(scope="session")
-def deployment(request: pytest.FixtureRequest) -> Iterator[Deployment]:
-    if not os.environ.get("PERFIL360_STANDINS"):
-        settings = request.getfixturevalue("stack")
-        yield Deployment(settings, Stack(settings), ["haproxy"])
-        return
-    # development only (PERFIL360_STANDINS=1): contract stand-ins instead of the real services
-    from services.common.settings import get_settings
-    from tests.services.perfil360.standins import standin_components
-
-    settings = get_settings()
-    local = Stack(
-        settings,
-        [
-            Redis(settings),
-            *standin_components(settings),
-            UvicornService(
-                "perfil360",
-                settings,
-                app="services.perfil360.main:app",
-                base_port=settings.perfil360_port,
-                workers=2,
-            ),
-        ],
-    )
-    try:
-        local.up()
-        yield Deployment(settings, local, ["cuentas"])
-    finally:
-        local.down()
+def deployment(stack: Settings) -> Deployment:
+    """The suite's stack; cuentas is made unreachable by stopping HAProxy in front of it."""
+    return Deployment(stack, Stack(stack), ["haproxy"])
 
 
 @pytest.fixture(scope="session")
