@@ -44,6 +44,9 @@ class Component:
     ready_timeout: float = 60.0
     user: str | None = None
     env: dict[str, str] | None = field(default=None)
+    # start order: every component of a wave is ready before the next wave starts
+    wave: int = 0
+    parallel_wave: bool = False
 
     @property
     def port(self) -> int:
@@ -545,7 +548,7 @@ class UvicornService(Component):
         workers: int = 1,
         prepare_module: str | None = None,
     ):
-        super().__init__(name, settings, stop_timeout=15)
+        super().__init__(name, settings, stop_timeout=15, wave=1, parallel_wave=True)
         self.app, self.base_port, self.workers = app, base_port, workers
         self.prepare_module = prepare_module
         # the child gets this stack's settings (they may not come from the environment), and
