@@ -609,6 +609,125 @@ class UvicornService(Component):
         return response.status_code == 200, f"ready: HTTP {response.status_code}"
 
 
+class DagsterProcess(Component):
+    """The Dagster UI and daemon, loading ``workspace.yaml``; DAGSTER_HOME is var/dagster
+    (runs, schedules, event logs; ``dagster.yaml`` with telemetry off)."""
+
+    test_stack = False  # the test suite's stack does not start it
+
+    def __init__(self, name: str, settings: Settings):
+        super().__init__(
+            name, settings, stop_signal=signal.SIGINT, stop_timeout=20, wave=1, parallel_wave=True
+        )
+        self.ready_timeout = 180.0  # the first start imports and compiles a lot
+        self.env = {
+            **os.environ,
+            "PYTHONPATH": str(REPO_ROOT),
+            "CLOUDBANK_VAR_DIR": str(settings.var_dir),
+            "CLOUDBANK_PORT_OFFSET": str(settings.port_offset),
+            "DAGSTER_HOME": str(self.dagster_home),
+        }
+
+    @property
+    def dagster_home(self) -> Path:
+        return Path(self.settings.var_dir).resolve() / "dagster"
+
+    def prepare(self) -> None:
+        from orchestration.home import dagster_home
+
+        dagster_home(self.settings.var_dir)
+
+    def command(self) -> list[str]:
+        raise NotImplementedError
+
+    def argv(self) -> list[str]:
+        # a server started from a non-interactive shell inherits SIGINT/SIGTERM as ignored;
+        # restore their default handling so that stopping it works
+        return ["env", "--default-signal=INT,TERM", *self.command()]
+
+
+class DagsterWebserver(DagsterProcess):
+    def __init__(self, settings: Settings):
+        super().__init__("dagster-webserver", settings)
+
+    @property
+    def port(self) -> int:
+        return self.settings.port(self.settings.dagster_port)
+
+    def command(self) -> list[str]:
+        return [
+            _find_binary("dagster-webserver"),
+            "-h",
+            self.settings.host,
+            "-p",
+            str(self.port),
+            "-w",
+            str(REPO_ROOT / "workspace.yaml"),
+        ]
+
+    def health(self) -> tuple[bool, str]:
+        import httpx
+
+        try:
+            response = httpx.get(f"http://{self.settings.host}:{self.port}/server_info", timeout=2)
+        except httpx.HTTPError as exc:
+            return False, str(exc)[:120] or type(exc).__name__
+        if response.status_code != 200:
+            return False, f"server_info: HTTP {response.status_code}"
+        version = response.json().get("dagster_webserver_version", "?")
+        return True, f"Dagster UI {version}"
+
+
+class DagsterDaemon(DagsterProcess):
+    """Runs schedules and sensors; healthy while its heartbeats are fresh."""
+
+    heartbeat_max_age = 90.0
+
+    def __init__(self, settings: Settings):
+        super().__init__("dagster-daemon", settings)
+
+    @property
+    def port(self) -> int:
+        return 0  # listens on nothing
+
+    @property
+    def ports(self) -> list[int]:
+        return []
+
+    def command(self) -> list[str]:
+        return [_find_binary("dagster-daemon"), "run", "-w", str(REPO_ROOT / "workspace.yaml")]
+
+    def health(self) -> tuple[bool, str]:
+        import sqlite3
+        import time
+
+        database = self.dagster_home / "history" / "runs.db"
+        try:
+            with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=2) as conn:
+                rows = conn.execute(
+                    "SELECT daemon_type, timestamp FROM daemon_heartbeats"
+                ).fetchall()
+        except sqlite3.Error as exc:
+            return False, f"no heartbeat yet ({exc})"[:120]
+        if not rows:
+            return False, "no heartbeat yet"
+        now = time.time()
+        stale = [kind for kind, ts in rows if now - _epoch(ts) > self.heartbeat_max_age]
+        if stale:
+            return False, "stale heartbeats: " + ", ".join(sorted(stale))
+        return True, "heartbeats: " + ", ".join(sorted(kind for kind, _ in rows))
+
+
+def _epoch(value) -> float:
+    """Heartbeat timestamps are stored as epoch seconds or as an ISO/SQL datetime (UTC)."""
+    from datetime import UTC, datetime
+
+    if isinstance(value, (int, float)):
+        return float(value)
+    parsed = datetime.fromisoformat(str(value))
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).timestamp()
+
+
 def all_components(settings: Settings) -> list[Component]:
     """Every component in start order (stop order is the reverse)."""
     return [
@@ -648,6 +767,8 @@ def all_components(settings: Settings) -> list[Component]:
             base_port=settings.web_port,
             prepare_module="services.web.build",
         ),
+        DagsterWebserver(settings),
+        DagsterDaemon(settings),
     ]
 
 

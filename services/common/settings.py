@@ -104,7 +104,7 @@ class Settings(BaseSettings):
         """A relative var dir (``var`` in .env.example) means the repository's, not the cwd's."""
         return value if value.is_absolute() else REPO_ROOT / value
 
-    @field_validator("mongo_url", "lake_url", mode="before")
+    @field_validator("mongo_url", "lake_url", "fault_point", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         """``CLOUDBANK_MONGO_URL=`` (as in .env.example) means "not set", not an empty URL."""

@@ -9,10 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from pymongo import AsyncMongoClient
 
-from services.common import auth
 from services.common.http import ServiceClient
-from services.common.idempotency import idempotency_key
-from services.common.pagination import Pagination  # noqa: F401  (re-exported for the views)
 from services.common.settings import Settings
 from services.transacciones import db
 from services.transacciones.notify import Notifier
@@ -53,8 +50,3 @@ async def _service(request: Request) -> Transacciones:
 
 
 Service = Annotated[Transacciones, Depends(_service)]
-
-
-# the kit's request dependencies (coroutines: no worker-thread hop per request)
-require = auth.require
-IdempotencyKey = Annotated[str, Depends(idempotency_key)]

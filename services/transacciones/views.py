@@ -10,11 +10,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Response
 
-from services.common.auth import Scope
+from services.common.auth import Scope, require
 from services.common.errors import Unprocessable
+from services.common.idempotency import idempotency_key
 from services.common.money import Moneda
-from services.common.pagination import Page
-from services.transacciones.deps import IdempotencyKey, Pagination, Service, require
+from services.common.pagination import Page, Pagination
+from services.transacciones.deps import Service
 from services.transacciones.models import Estado, Tipo
 from services.transacciones.schemas import (
     INT32_MAX,
@@ -29,6 +30,7 @@ router = APIRouter(prefix="/transacciones", tags=["transacciones"])
 
 READ = [Depends(require(Scope.TRANSACCIONES_READ))]
 WRITE = [Depends(require(Scope.TRANSACCIONES_WRITE))]
+IdempotencyKey = Annotated[str, Depends(idempotency_key)]
 TransaccionId = Annotated[
     str,
     Path(
