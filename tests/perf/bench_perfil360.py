@@ -268,7 +268,8 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32)
     args = parser.parse_args()
     s = get_settings()
-    Stack(s).up()
+    stack = Stack(s)
+    stack.up([c.name for c in stack.components if c.name != "web"])  # the SPA is not needed
     ids = asyncio.run(ensure_clients(s, args.clients))
     cold = asyncio.run(run_cold(s, ids, args.seconds, args.concurrency))
     asyncio.run(warm(s, ids))
