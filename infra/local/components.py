@@ -589,4 +589,11 @@ def all_components(settings: Settings) -> list[Component]:
         Mongo(settings),
         Redis(settings),
         HAProxy(settings),
+        UvicornService(
+            "analytics",
+            settings,
+            app="services.analytics.main:app",
+            base_port=settings.analytics_port,
+            workers=2,
+        ),
     ]

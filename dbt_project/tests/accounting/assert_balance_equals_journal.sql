@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'dim_cuentas'}}}) }}
 -- Accounting identity, per account and so per currency: balance = Σ journal legs, the legs
 -- taken from the incremental journal fact (a wrong incremental load shows up here). Only
 -- settled accounts (unchanged since before the reconciliation horizon) are judged.

@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_transacciones'}}}) }}
 -- Accounting identity: a transaction is COMPLETADA if and only if the journal holds its legs,
 -- and those legs are exactly what it moved: -monto on the origin, +monto on the destination,
 -- in its currency. Legs written by cuentas itself (account openings 'APERTURA-<id>' and

@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'dim_cuentas'}}}) }}
 -- Accounting identity: an account's newest journal leg records the balance the account holds
 -- (saldo_resultante of the last leg = saldo). Only settled accounts (unchanged since before the
 -- reconciliation horizon) are judged. A row here is a violation.

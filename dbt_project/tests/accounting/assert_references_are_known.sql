@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_transacciones'}}}) }}
 -- Cross-service integrity (no database enforces it): every account belongs to a known client,
 -- every transaction names known accounts of its own currency. Only rows older than the
 -- reconciliation horizon are judged. A row here is a violation.

@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_movimientos'}}}) }}
 -- Accounting identity: the legs of a transaction that moves money between two accounts (a
 -- transfer, or the reversal of one) sum to zero, in one currency. A row here is a violation.
 with
