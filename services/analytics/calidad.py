@@ -25,10 +25,19 @@ def calidad_of(cache: SnapshotCache) -> s.Calidad | None:
                 nombre=c.nombre,
                 origen=c.origen,
                 ok=c.ok,
+                estado=c.estado,
                 severidad=c.severidad,
                 objeto=c.objeto,
                 detalle=c.detalle,
             )
-            for c in sorted(record.checks, key=lambda c: (c.ok, c.origen, c.nombre))
+            for c in sorted(record.checks, key=_order)
         ],
     )
+
+
+_ORDER = {"fail": 0, "error": 0, "skipped": 1, "warn": 2, "pass": 3}
+
+
+def _order(check) -> tuple:
+    """Failures first, then what they kept from running, then warnings, then passes."""
+    return (_ORDER.get(check.estado, 0), check.origen, check.nombre)

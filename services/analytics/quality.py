@@ -37,7 +37,9 @@ def checks_from_run_results(
             failures = result.get("failures")
             ok = status in _PASSED or status == "warn"
             detail = None
-            if status not in _PASSED:
+            if status in _NOT_RUN:
+                detail = "not run: an upstream model or check failed"
+            elif status not in _PASSED:
                 detail = _short(result.get("message")) or status
                 if failures:
                     detail = f"{status}: {failures} failing rows; {detail}"
@@ -49,6 +51,7 @@ def checks_from_run_results(
                     severidad="warn" if status == "warn" else severity,
                     detalle=detail,
                     objeto=_attached_model(node, kind, unique_id),
+                    estado=_estado(status),
                 )
             )
         elif kind in ("model", "seed", "snapshot") and status not in _PASSED:
@@ -65,9 +68,18 @@ def checks_from_run_results(
                         else _short(result.get("message")) or status
                     ),
                     objeto=name,
+                    estado=_estado(status),
                 )
             )
     return checks
+
+
+def _estado(status: str) -> str:
+    if status in _PASSED:
+        return "pass"
+    if status in _NOT_RUN:
+        return "skipped"
+    return status if status in ("warn", "fail") else "error"
 
 
 def _attached_model(node: Mapping[str, Any], kind: str, unique_id: str) -> str | None:

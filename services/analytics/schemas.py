@@ -186,7 +186,8 @@ class CheckCalidad(BaseModel):
     nombre: str
     origen: str = Field(description="dbt (tests and models) or gx (Great Expectations)")
     ok: bool
-    severidad: str
+    estado: str = Field(description="pass, warn, fail, error or skipped (not run)")
+    severidad: str = Field(description="error (blocks publication) or warn")
     objeto: str | None = None
     detalle: str | None = None
 

@@ -83,6 +83,7 @@ class Check:
     severidad: str = "error"  # "error" blocks the snapshot, "warn" does not
     detalle: str | None = None
     objeto: str | None = None  # the model or table checked
+    estado: str = "pass"  # pass | warn | fail | error | skipped (not run: upstream failed)
 
 
 @dataclass

@@ -69,3 +69,35 @@ def export_dbt_env(settings: Settings | None = None) -> None:
 
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+_PROJECT_INPUTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "tests")
+
+
+def manifest_is_stale(project: DbtProject = dbt_project) -> bool:
+    """True when the manifest is missing or older than a file of the project."""
+    manifest = Path(project.manifest_path)
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    for name in _PROJECT_INPUTS:
+        path = Path(project.project_dir) / name
+        files = [path] if path.is_file() else path.rglob("*") if path.is_dir() else []
+        if any(f.is_file() and f.stat().st_mtime > built for f in files):
+            return True
+    return False
+
+
+def prepare(settings: Settings | None = None, *, only_if_stale: bool = False) -> bool:
+    """Build the manifest (``dbt parse``) with the environment runs will have, so that runs
+    can parse partially. Returns whether it ran."""
+    if only_if_stale and not manifest_is_stale():
+        return False
+    export_dbt_env(settings or get_settings())
+    dbt_project.preparer.prepare(dbt_project)
+    return True
+
+
+if __name__ == "__main__":  # python -m orchestration.defs.dbt.project (set-up)
+    prepare()
+    print(f"dbt manifest: {dbt_project.manifest_path}")

@@ -1,6 +1,8 @@
 -- Daily activity over the rolling window ending on as_of_date: per day, type and currency,
 -- every transaction by state and the completed volume. Every day x type x currency is
 -- listed, with zeros (a quiet day is a zero, not a gap).
+-- Built only when the ledger's accounting identities hold (a failure skips this mart).
+-- depends_on: {{ ref('int_ledger_verified') }}
 with
 
 calendar as (

@@ -1,5 +1,7 @@
 -- Clients by state, every state listed (bloqueado included, with zeros), with its share of
 -- all clients in percent (rounded half up to 2 places, exact).
+-- Built only when the ledger's accounting identities hold (a failure skips this mart).
+-- depends_on: {{ ref('int_ledger_verified') }}
 with
 
 states as (

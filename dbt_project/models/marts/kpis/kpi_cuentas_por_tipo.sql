@@ -1,6 +1,8 @@
 -- Accounts and balances per account type and currency. Every type is listed with every
 -- currency, with zeros where there are no accounts (the type list drives the join, so types
 -- without accounts never vanish).
+-- Built only when the ledger's accounting identities hold (a failure skips this mart).
+-- depends_on: {{ ref('int_ledger_verified') }}
 with
 
 tipos as (

@@ -1,6 +1,8 @@
 -- The executive dashboard's money, per currency (never summed across currencies): balances,
 -- and completed transactions (count, volume, average ticket) in the rolling window and month
 -- to date. Only COMPLETADA transactions count as volume. Every currency is listed, with zeros.
+-- Built only when the ledger's accounting identities hold (a failure skips this mart).
+-- depends_on: {{ ref('int_ledger_verified') }}
 with
 
 calendar as (

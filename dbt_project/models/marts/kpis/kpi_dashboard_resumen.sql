@@ -1,5 +1,7 @@
 -- The executive dashboard's figures that are not money: clients (total, active) and accounts
 -- by state, as of as_of_date. One row.
+-- Built only when the ledger's accounting identities hold (a failure skips this mart).
+-- depends_on: {{ ref('int_ledger_verified') }}
 with
 
 calendar as (

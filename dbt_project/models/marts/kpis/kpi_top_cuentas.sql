@@ -1,5 +1,7 @@
 -- The accounts with the highest balance, ranked within each currency (balances in different
 -- currencies are never compared). Ties: lower cuenta_id first. Account numbers masked.
+-- Built only when the ledger's accounting identities hold (a failure skips this mart).
+-- depends_on: {{ ref('int_ledger_verified') }}
 with
 
 ranked as (

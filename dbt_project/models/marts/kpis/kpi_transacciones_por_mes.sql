@@ -1,6 +1,8 @@
 -- Transactions per month, type, state and currency: how many, and the amount they carried.
 -- Only the COMPLETADA rows are volume (kpi_volumen_transacciones); the others show what was
 -- attempted and rejected or is still pending.
+-- Built only when the ledger's accounting identities hold (a failure skips this mart).
+-- depends_on: {{ ref('int_ledger_verified') }}
 with
 
 transacciones as (

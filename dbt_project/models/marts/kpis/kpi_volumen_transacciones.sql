@@ -1,5 +1,7 @@
 -- Transaction volume per month, type and currency: COMPLETADA transactions only (count,
 -- volume, average ticket rounded half up to the cent, smallest and largest amount).
+-- Built only when the ledger's accounting identities hold (a failure skips this mart).
+-- depends_on: {{ ref('int_ledger_verified') }}
 with
 
 completed as (

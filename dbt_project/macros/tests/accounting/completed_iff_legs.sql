@@ -1,4 +1,4 @@
-{{ config(meta={'dagster': {'ref': {'name': 'fct_transacciones'}}}) }}
+{% test completed_iff_legs(model, legs, horizon) %}
 -- Accounting identity: a transaction is COMPLETADA if and only if the journal holds its legs,
 -- and those legs are exactly what it moved: -monto on the origin, +monto on the destination,
 -- in its currency. Legs written by cuentas itself (account openings 'APERTURA-<id>' and
@@ -11,19 +11,19 @@ with
 
 horizon as (
 
-    select horizonte from {{ ref('int_reconciliation_horizon') }}
+    select horizonte from {{ horizon }}
 
 ),
 
 transacciones as (
 
-    select * from {{ ref('fct_transacciones') }}
+    select * from {{ model }}
 
 ),
 
 legs as (
 
-    select * from {{ ref('fct_movimientos') }}
+    select * from {{ legs }}
     where transaccion_id not like 'APERTURA-%'
       and transaccion_id not like 'IDEM-%'
 
@@ -95,3 +95,4 @@ unexpected as (
 select * from missing
 union all
 select * from unexpected
+{% endtest %}

@@ -1,11 +1,11 @@
-{{ config(meta={'dagster': {'ref': {'name': 'fct_movimientos'}}}) }}
+{% test legs_balance_per_transaction(model) %}
 -- Accounting identity: the legs of a transaction that moves money between two accounts (a
 -- transfer, or the reversal of one) sum to zero, in one currency. A row here is a violation.
 with
 
 legs as (
 
-    select * from {{ ref('fct_movimientos') }}
+    select * from {{ model }}
 
 ),
 
@@ -27,3 +27,4 @@ select *
 from per_transaction
 where (is_transfer = 1 and legs <> 2)
    or (legs > 1 and (total_centimos <> 0 or currencies <> 1))
+{% endtest %}

@@ -1,4 +1,4 @@
-{{ config(meta={'dagster': {'ref': {'name': 'fct_transacciones'}}}) }}
+{% test references_are_known(model, cuentas, clientes, horizon) %}
 -- Cross-service integrity (no database enforces it): every account belongs to a known client,
 -- every transaction names known accounts of its own currency. Only rows older than the
 -- reconciliation horizon are judged. A row here is a violation.
@@ -6,25 +6,25 @@ with
 
 horizon as (
 
-    select horizonte from {{ ref('int_reconciliation_horizon') }}
+    select horizonte from {{ horizon }}
 
 ),
 
 clientes as (
 
-    select cliente_id from {{ ref('dim_clientes') }}
+    select cliente_id from {{ clientes }}
 
 ),
 
 cuentas as (
 
-    select cuenta_id, cliente_id, moneda, fecha_apertura from {{ ref('dim_cuentas') }}
+    select cuenta_id, cliente_id, moneda, fecha_apertura from {{ cuentas }}
 
 ),
 
 transacciones as (
 
-    select * from {{ ref('fct_transacciones') }}
+    select * from {{ model }}
     where fecha < (select horizonte from horizon)
 
 ),
@@ -61,3 +61,4 @@ left join cuentas
     on sides.cuenta_id = cuentas.cuenta_id
 where cuentas.cuenta_id is null
    or cuentas.moneda <> sides.moneda
+{% endtest %}
