@@ -15,6 +15,7 @@ setup: ## Install OS packages (if missing), the Python env from uv.lock and the 
 demo: setup ## Set up, start the stack, load the seed data, run the pipeline, print the URLs
 	@$(CLOUDBANK) up
 	@$(CLOUDBANK) seed --if-empty
+	@$(CLOUDBANK) pipeline
 	@$(CLOUDBANK) urls
 
 up: setup ## Start every component (idempotent)

@@ -47,7 +47,8 @@ def stack() -> Iterator[Settings]:
     """The suite's stack, running; yields its Settings."""
     settings = get_settings()
     local = Stack(settings)
-    names = [c.name for c in local.components if c.managed]
+    # the Dagster UI and daemon serve people, not tests: they are not part of the test stack
+    names = [c.name for c in local.components if c.managed and getattr(c, "test_stack", True)]
     already_running = {c.name for c in local.components if local.pid_file(c).live_pid()}
     try:
         error = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pwd
 import shutil
@@ -43,6 +44,9 @@ class Component:
     ready_timeout: float = 60.0
     user: str | None = None
     env: dict[str, str] | None = field(default=None)
+    # start order: every component of a wave is ready before the next wave starts
+    wave: int = 0
+    parallel_wave: bool = False
 
     @property
     def port(self) -> int:
@@ -167,13 +171,16 @@ class Postgres(Component):
         ]
 
     def _superuser(self):
+        return self._superuser_to("postgres")
+
+    def _superuser_to(self, dbname: str):
         import psycopg
 
         return psycopg.connect(
             host=str(self.socket_dir),
             port=self.port,
             user="postgres",
-            dbname="postgres",
+            dbname=dbname,
             autocommit=True,
             connect_timeout=2,
         )
@@ -205,6 +212,9 @@ class Postgres(Component):
                         sql.Identifier(s.pg_database), sql.Identifier(s.pg_user)
                     )
                 )
+        # extensions need a superuser (the application user is not one)
+        with self._superuser_to(s.pg_database) as conn:
+            conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
 
     def health(self) -> tuple[bool, str]:
         import psycopg
@@ -513,6 +523,17 @@ class HAProxy(Component):
         return True, "backends " + ", ".join(f"{k}={v}" for k, v in states.items())
 
 
+def settings_env(settings: Settings) -> dict[str, str]:
+    """``settings`` as the CLOUDBANK_* variables that rebuild them in a child process."""
+    env = {}
+    for name, value in settings.model_dump(mode="json").items():
+        if value is not None:
+            env[f"CLOUDBANK_{name.upper()}"] = (
+                value if isinstance(value, str) else json.dumps(value)
+            )
+    return env
+
+
 class UvicornService(Component):
     """One of our FastAPI services, served by uvicorn; ``prepare_module`` (e.g. the service's
     migrations) runs before each start and must be idempotent."""
@@ -527,10 +548,17 @@ class UvicornService(Component):
         workers: int = 1,
         prepare_module: str | None = None,
     ):
-        super().__init__(name, settings, stop_timeout=15)
+        super().__init__(name, settings, stop_timeout=15, wave=1, parallel_wave=True)
         self.app, self.base_port, self.workers = app, base_port, workers
         self.prepare_module = prepare_module
-        self.env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+        # the child gets this stack's settings (they may not come from the environment), and
+        # names itself (e.g. in cuentas' X-Instance header)
+        self.env = {
+            **os.environ,
+            **settings_env(settings),
+            "PYTHONPATH": str(REPO_ROOT),
+            "CLOUDBANK_INSTANCE_NAME": name,
+        }
 
     @property
     def port(self) -> int:
@@ -581,6 +609,125 @@ class UvicornService(Component):
         return response.status_code == 200, f"ready: HTTP {response.status_code}"
 
 
+class DagsterProcess(Component):
+    """The Dagster UI and daemon, loading ``workspace.yaml``; DAGSTER_HOME is var/dagster
+    (runs, schedules, event logs; ``dagster.yaml`` with telemetry off)."""
+
+    test_stack = False  # the test suite's stack does not start it
+
+    def __init__(self, name: str, settings: Settings):
+        super().__init__(
+            name, settings, stop_signal=signal.SIGINT, stop_timeout=20, wave=1, parallel_wave=True
+        )
+        self.ready_timeout = 180.0  # the first start imports and compiles a lot
+        self.env = {
+            **os.environ,
+            "PYTHONPATH": str(REPO_ROOT),
+            "CLOUDBANK_VAR_DIR": str(settings.var_dir),
+            "CLOUDBANK_PORT_OFFSET": str(settings.port_offset),
+            "DAGSTER_HOME": str(self.dagster_home),
+        }
+
+    @property
+    def dagster_home(self) -> Path:
+        return Path(self.settings.var_dir).resolve() / "dagster"
+
+    def prepare(self) -> None:
+        from orchestration.home import dagster_home
+
+        dagster_home(self.settings.var_dir)
+
+    def command(self) -> list[str]:
+        raise NotImplementedError
+
+    def argv(self) -> list[str]:
+        # a server started from a non-interactive shell inherits SIGINT/SIGTERM as ignored;
+        # restore their default handling so that stopping it works
+        return ["env", "--default-signal=INT,TERM", *self.command()]
+
+
+class DagsterWebserver(DagsterProcess):
+    def __init__(self, settings: Settings):
+        super().__init__("dagster-webserver", settings)
+
+    @property
+    def port(self) -> int:
+        return self.settings.port(self.settings.dagster_port)
+
+    def command(self) -> list[str]:
+        return [
+            _find_binary("dagster-webserver"),
+            "-h",
+            self.settings.host,
+            "-p",
+            str(self.port),
+            "-w",
+            str(REPO_ROOT / "workspace.yaml"),
+        ]
+
+    def health(self) -> tuple[bool, str]:
+        import httpx
+
+        try:
+            response = httpx.get(f"http://{self.settings.host}:{self.port}/server_info", timeout=2)
+        except httpx.HTTPError as exc:
+            return False, str(exc)[:120] or type(exc).__name__
+        if response.status_code != 200:
+            return False, f"server_info: HTTP {response.status_code}"
+        version = response.json().get("dagster_webserver_version", "?")
+        return True, f"Dagster UI {version}"
+
+
+class DagsterDaemon(DagsterProcess):
+    """Runs schedules and sensors; healthy while its heartbeats are fresh."""
+
+    heartbeat_max_age = 90.0
+
+    def __init__(self, settings: Settings):
+        super().__init__("dagster-daemon", settings)
+
+    @property
+    def port(self) -> int:
+        return 0  # listens on nothing
+
+    @property
+    def ports(self) -> list[int]:
+        return []
+
+    def command(self) -> list[str]:
+        return [_find_binary("dagster-daemon"), "run", "-w", str(REPO_ROOT / "workspace.yaml")]
+
+    def health(self) -> tuple[bool, str]:
+        import sqlite3
+        import time
+
+        database = self.dagster_home / "history" / "runs.db"
+        try:
+            with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=2) as conn:
+                rows = conn.execute(
+                    "SELECT daemon_type, timestamp FROM daemon_heartbeats"
+                ).fetchall()
+        except sqlite3.Error as exc:
+            return False, f"no heartbeat yet ({exc})"[:120]
+        if not rows:
+            return False, "no heartbeat yet"
+        now = time.time()
+        stale = [kind for kind, ts in rows if now - _epoch(ts) > self.heartbeat_max_age]
+        if stale:
+            return False, "stale heartbeats: " + ", ".join(sorted(stale))
+        return True, "heartbeats: " + ", ".join(sorted(kind for kind, _ in rows))
+
+
+def _epoch(value) -> float:
+    """Heartbeat timestamps are stored as epoch seconds or as an ISO/SQL datetime (UTC)."""
+    from datetime import UTC, datetime
+
+    if isinstance(value, (int, float)):
+        return float(value)
+    parsed = datetime.fromisoformat(str(value))
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).timestamp()
+
+
 def all_components(settings: Settings) -> list[Component]:
     """Every component in start order (stop order is the reverse)."""
     return [
@@ -588,7 +735,40 @@ def all_components(settings: Settings) -> list[Component]:
         MariaDB(settings),
         Mongo(settings),
         Redis(settings),
+        # the two cuentas instances share the database; HAProxy (next) balances them
+        *cuentas_instances(settings),
         HAProxy(settings),
+        UvicornService(
+            "clientes",
+            settings,
+            app="services.clientes.main:app",
+            base_port=settings.clientes_port,
+            workers=2,
+            prepare_module="services.clientes.migrate",
+        ),
+        UvicornService(
+            "transacciones",
+            settings,
+            app="services.transacciones.main:app",
+            base_port=settings.transacciones_port,
+            workers=2,
+        ),
+        UvicornService(
+            "perfil360",
+            settings,
+            app="services.perfil360.main:app",
+            base_port=settings.perfil360_port,
+            workers=2,
+        ),
+        UvicornService(
+            "web",
+            settings,
+            app="services.web.server:app",
+            base_port=settings.web_port,
+            prepare_module="services.web.build",
+        ),
+        DagsterWebserver(settings),
+        DagsterDaemon(settings),
         UvicornService(
             "analytics",
             settings,
@@ -596,4 +776,18 @@ def all_components(settings: Settings) -> list[Component]:
             base_port=settings.analytics_port,
             workers=2,
         ),
+    ]
+
+
+def cuentas_instances(settings: Settings) -> list[UvicornService]:
+    """cuentas-1 and cuentas-2; each applies the migrations first (under a database lock)."""
+    return [
+        UvicornService(
+            f"cuentas-{number}",
+            settings,
+            app="services.cuentas.main:app",
+            base_port=port,
+            prepare_module="services.cuentas.migrate",
+        )
+        for number, port in enumerate(settings.cuentas_instance_ports, start=1)
     ]

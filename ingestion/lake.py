@@ -1,0 +1,410 @@
+"""The lake: Hive-style Parquet partitions under a ``file://`` or ``s3://`` URL, one code path
+through fsspec.
+
+Layout::
+
+    <lake>/raw/<source>/<table>/dt=YYYY-MM-DD/part-00000.parquet   zstd, deterministic names
+    <lake>/raw/<source>/<table>/dt=YYYY-MM-DD/_manifest.json       rows, bytes, watermark, run
+    <lake>/quality/…                                               check results (JSON)
+    <lake>/_staging/<run_id>/…                                     partitions being written
+
+A partition is replaced atomically: its new version is written completely elsewhere (the
+staging prefix) and then swapped in, so a reader sees either the old or the new partition,
+never a mix and never a gap, and a write killed halfway leaves the old one untouched:
+
+- local filesystem: the staged directory and the live one are exchanged with one
+  ``renameat2(RENAME_EXCHANGE)`` call (plain ``rename`` when the partition is new);
+- S3: each object PUT is atomic, and a partition is one Parquet file unless it exceeds
+  ``max_file_rows`` (10M rows), so publishing is a single PUT of the data object, then the
+  manifest; files of an older version that the new one does not reuse are deleted after.
+
+Nothing is ever wiped before the new version is in place. Files are written with fixed names
+and settings, so the same rows give byte-identical files (idempotent re-runs).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import errno
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import fsspec
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ingestion.tables import TableSpec
+
+MANIFEST = "_manifest.json"
+ROW_GROUP_ROWS = 128 * 1024
+MAX_FILE_ROWS = 10_000_000
+PARQUET_OPTIONS = {
+    "compression": "zstd",
+    "compression_level": 3,
+    "use_dictionary": True,
+    "write_statistics": True,
+    "version": "2.6",
+}
+
+
+@dataclass
+class DataFile:
+    name: str
+    rows: int
+    bytes: int
+    sha256: str
+
+
+@dataclass
+class Manifest:
+    """What a partition holds; written last, swapped in with the data."""
+
+    source: str
+    table: str
+    dt: str
+    rows: int
+    bytes: int
+    files: list[DataFile]
+    watermark: str | None  # ISO instant: every source change up to it is in the partition
+    run_id: str  # the run that last confirmed this partition (written or checked unchanged)
+    data_run_id: str  # the run that wrote the data files
+    written_at: str
+    schema: list[list[str]] = field(default_factory=list)
+
+    @property
+    def watermark_dt(self) -> datetime | None:
+        return datetime.fromisoformat(self.watermark) if self.watermark else None
+
+    @property
+    def content_hash(self) -> str:
+        return hashlib.sha256("".join(f.sha256 for f in self.files).encode()).hexdigest()
+
+    def to_json(self) -> str:
+        data = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        data["files"] = [f.__dict__ for f in self.files]
+        return json.dumps(data, indent=1, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> Manifest:
+        data = json.loads(text)
+        data["files"] = [DataFile(**f) for f in data.get("files", [])]
+        return cls(**data)
+
+
+def schema_listing(schema: pa.Schema) -> list[list[str]]:
+    return [[f.name, str(f.type)] for f in schema]
+
+
+# --- atomic directory exchange ------------------------------------------------------------
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+_libc = None
+
+
+def _renameat2_exchange(a: str, b: str) -> bool:
+    """Atomically swap two paths; False if the kernel or filesystem cannot."""
+    global _libc
+    if _libc is None:
+        _libc = ctypes.CDLL(None, use_errno=True)
+    if not hasattr(_libc, "renameat2"):
+        return False
+    result = _libc.renameat2(_AT_FDCWD, a.encode(), _AT_FDCWD, b.encode(), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(err, os.strerror(err), f"{a} <-> {b}")
+
+
+class Lake:
+    """A lake rooted at ``url`` (``file:///…`` or ``s3://bucket/prefix``)."""
+
+    def __init__(
+        self,
+        url: str,
+        storage_options: dict | None = None,
+        spool_dir: str | os.PathLike | None = None,
+    ):
+        self.url = url.rstrip("/")
+        self.fs, root = fsspec.core.url_to_fs(self.url, **(storage_options or {}))
+        self.root = root.rstrip("/")
+        self.storage_options = storage_options or {}
+        self.is_local = "file" in _protocols(self.fs)
+        self.spool_dir = Path(spool_dir) if spool_dir else Path(tempfile.gettempdir())
+        if self.is_local:
+            Path(self.root).mkdir(parents=True, exist_ok=True)
+
+    # --- paths --------------------------------------------------------------------------
+    def path(self, *parts: str) -> str:
+        return "/".join([self.root, *parts])
+
+    def uri(self, path: str) -> str:
+        """Full URL of a lake path (what DuckDB, Glue and humans are given)."""
+        if self.is_local:
+            return path
+        return f"{_protocols(self.fs)[0]}://{path}"
+
+    def table_path(self, spec: TableSpec) -> str:
+        return self.path(spec.lake_prefix)
+
+    def partition_path(self, spec: TableSpec, dt: str) -> str:
+        return self.path(spec.lake_prefix, f"dt={dt}")
+
+    # --- reading ------------------------------------------------------------------------
+    def read_manifest(self, spec: TableSpec, dt: str) -> Manifest | None:
+        try:
+            with self.fs.open(f"{self.partition_path(spec, dt)}/{MANIFEST}", "rb") as f:
+                return Manifest.from_json(f.read().decode())
+        except FileNotFoundError:
+            return None
+
+    def partitions(self, spec: TableSpec) -> list[str]:
+        """Dates of every committed partition of ``spec``, ascending."""
+        pattern = f"{self.table_path(spec)}/dt=*/{MANIFEST}"
+        with contextlib.suppress(FileNotFoundError):
+            self.fs.invalidate_cache()
+        found = self.fs.glob(pattern)
+        return sorted(p.rsplit("/", 2)[-2].removeprefix("dt=") for p in found)
+
+    def read_partition(
+        self,
+        spec: TableSpec,
+        dt: str,
+        manifest: Manifest | None = None,
+        columns: list[str] | None = None,
+    ):
+        """The rows of one partition (lake schema), or None if it does not exist."""
+        manifest = manifest or self.read_manifest(spec, dt)
+        if manifest is None:
+            return None
+        schema = spec.lake_schema
+        if columns:
+            schema = pa.schema([schema.field(c) for c in columns])
+        tables = []
+        for data_file in manifest.files:
+            with self.fs.open(f"{self.partition_path(spec, dt)}/{data_file.name}", "rb") as f:
+                tables.append(pq.read_table(f, columns=columns))
+        if not tables:
+            return schema.empty_table()
+        return pa.concat_tables(tables)
+
+    def read_partitions(
+        self, spec: TableSpec, dts: Iterable[str], columns: list[str] | None = None
+    ) -> pa.Table:
+        """Rows of several partitions with their ``dt`` as a column (lake schema + dt)."""
+        schema = spec.lake_schema
+        if columns:
+            schema = pa.schema([schema.field(c) for c in columns])
+        tables = []
+        for dt in dts:
+            table = self.read_partition(spec, dt, columns=columns)
+            if table is None or not table.num_rows:
+                continue
+            tables.append(table.append_column("dt", pa.array([dt] * table.num_rows, pa.string())))
+        if not tables:
+            return schema.append(pa.field("dt", pa.string())).empty_table()
+        return pa.concat_tables(tables)
+
+    def data_files(self, spec: TableSpec) -> list[str]:
+        return sorted(self.fs.glob(f"{self.table_path(spec)}/dt=*/*.parquet"))
+
+    # --- writing ------------------------------------------------------------------------
+    def writer(self, spec: TableSpec, dt: str, run_id: str) -> PartitionWriter:
+        return PartitionWriter(self, spec, dt, run_id)
+
+    def staging_root(self, run_id: str) -> Path:
+        if self.is_local:
+            return Path(self.path("_staging", run_id))
+        return self.spool_dir / "cloudbank-lake-staging" / run_id
+
+    def write_bytes(self, path: str, data: bytes) -> None:
+        """Write one object atomically (temp name + rename locally; a single PUT on S3)."""
+        if self.is_local:
+            target = Path(path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
+            temp.write_bytes(data)
+            os.replace(temp, target)
+        else:
+            self.fs.pipe_file(path, data)
+
+    def write_json(self, relative: str, obj) -> str:
+        path = self.path(relative)
+        self.write_bytes(path, json.dumps(obj, indent=2, sort_keys=True, default=str).encode())
+        return self.uri(path)
+
+    def update_manifest(self, spec: TableSpec, manifest: Manifest) -> None:
+        """Rewrite only the manifest (e.g. a newer watermark for unchanged data)."""
+        path = f"{self.partition_path(spec, manifest.dt)}/{MANIFEST}"
+        self.write_bytes(path, manifest.to_json().encode())
+
+    def publish(self, spec: TableSpec, dt: str, staged: Path) -> None:
+        """Swap the staged partition directory in; see the module docstring."""
+        final = self.partition_path(spec, dt)
+        if self.is_local:
+            Path(final).parent.mkdir(parents=True, exist_ok=True)
+            if not os.path.exists(final):
+                try:
+                    os.rename(staged, final)
+                    return
+                except OSError as exc:  # created meanwhile by a concurrent writer
+                    if exc.errno not in (errno.EEXIST, errno.ENOTEMPTY):
+                        raise
+            if _renameat2_exchange(str(staged), final):
+                shutil.rmtree(staged)  # now holds the previous version
+                return
+            # no RENAME_EXCHANGE here: two renames, a moment without the partition
+            old = f"{staged}.old"
+            os.rename(final, old)
+            os.rename(staged, final)
+            shutil.rmtree(old)
+            return
+        manifest = Manifest.from_json((staged / MANIFEST).read_text())
+        previous = set()
+        with contextlib.suppress(FileNotFoundError):
+            previous = {p.rsplit("/", 1)[-1] for p in self.fs.ls(final, detail=False)}
+        for data_file in manifest.files:
+            self.fs.put_file(str(staged / data_file.name), f"{final}/{data_file.name}")
+        self.fs.put_file(str(staged / MANIFEST), f"{final}/{MANIFEST}")
+        stale = previous - {f.name for f in manifest.files} - {MANIFEST}
+        for name in sorted(stale):
+            self.fs.rm_file(f"{final}/{name}")
+        shutil.rmtree(staged, ignore_errors=True)
+        self.fs.invalidate_cache(final)
+
+    def clean_staging(self, keep_run: str | None = None) -> None:
+        """Remove what crashed runs left in the staging area."""
+        root = self.staging_root("x").parent
+        if root.exists():
+            for child in root.iterdir():
+                if child.name != keep_run:
+                    shutil.rmtree(child, ignore_errors=True)
+
+
+def _protocols(fs) -> tuple[str, ...]:
+    protocol = fs.protocol
+    return (protocol,) if isinstance(protocol, str) else tuple(protocol)
+
+
+class PartitionWriter:
+    """Writes one partition into the staging area; ``commit`` swaps it in."""
+
+    def __init__(self, lake: Lake, spec: TableSpec, dt: str, run_id: str):
+        self.lake, self.spec, self.dt, self.run_id = lake, spec, dt, run_id
+        self.staged = lake.staging_root(run_id) / spec.lake_prefix / f"dt={dt}"
+        if self.staged.exists():
+            shutil.rmtree(self.staged)
+        self.staged.mkdir(parents=True)
+        self.schema = spec.lake_schema
+        self.files: list[DataFile] = []
+        self._buffer: list[pa.RecordBatch] = []
+        self._buffered = 0
+        self._writer: pq.ParquetWriter | None = None
+        self._file_rows = 0
+        self.rows = 0
+        self.max_watermark: datetime | None = None
+
+    def suspend(self) -> None:
+        """Flush and close the current file (bounds open files); writing resumes in a new one."""
+        self.flush()
+        self._close_file()
+
+    @property
+    def open(self) -> bool:
+        return self._writer is not None
+
+    @property
+    def buffered_rows(self) -> int:
+        return self._buffered
+
+    def write(self, data: pa.RecordBatch | pa.Table) -> None:
+        if not data.num_rows:
+            return
+        if data.schema != self.schema:
+            data = data.cast(self.schema)
+        batches = data.to_batches() if isinstance(data, pa.Table) else [data]
+        self._buffer.extend(batches)
+        self._buffered += data.num_rows
+        self.rows += data.num_rows
+        if self._buffered >= ROW_GROUP_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._buffered:
+            return
+        table = pa.Table.from_batches(self._buffer, schema=self.schema)
+        self._buffer, self._buffered = [], 0
+        offset = 0
+        while offset < table.num_rows:
+            if self._writer is None or self._file_rows >= MAX_FILE_ROWS:
+                self._next_file()
+            take = min(table.num_rows - offset, MAX_FILE_ROWS - self._file_rows)
+            self._writer.write_table(table.slice(offset, take), row_group_size=ROW_GROUP_ROWS)
+            self._file_rows += take
+            offset += take
+
+    def _next_file(self) -> None:
+        self._close_file()
+        name = f"part-{len(self.files):05d}.parquet"
+        self.files.append(DataFile(name=name, rows=0, bytes=0, sha256=""))
+        self._sink = open(self.staged / name, "wb")  # noqa: SIM115 - closed in _close_file
+        self._writer = pq.ParquetWriter(self._sink, self.schema, **PARQUET_OPTIONS)
+        self._file_rows = 0
+
+    def _close_file(self) -> None:
+        if self._writer is None:
+            return
+        self._writer.close()
+        self._writer = None
+        self._sink.close()
+        current = self.files[-1]
+        path = self.staged / current.name
+        current.rows = self._file_rows
+        current.bytes = path.stat().st_size
+        digest = hashlib.sha256()
+        with open(path, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                digest.update(chunk)
+        current.sha256 = digest.hexdigest()
+
+    def finish(self, watermark: datetime | None) -> Manifest:
+        """Close the files and write the manifest into the staged partition."""
+        self.flush()
+        self._close_file()
+        manifest = Manifest(
+            source=self.spec.source,
+            table=self.spec.name,
+            dt=self.dt,
+            rows=sum(f.rows for f in self.files),
+            bytes=sum(f.bytes for f in self.files),
+            files=list(self.files),
+            watermark=watermark.isoformat() if watermark else None,
+            run_id=self.run_id,
+            data_run_id=self.run_id,
+            written_at=datetime.now(UTC).isoformat(),
+            schema=schema_listing(self.schema),
+        )
+        (self.staged / MANIFEST).write_text(manifest.to_json())
+        return manifest
+
+    def commit(self, watermark: datetime | None) -> Manifest:
+        manifest = self.finish(watermark)
+        self.lake.publish(self.spec, self.dt, self.staged)
+        return manifest
+
+    def abort(self) -> None:
+        with contextlib.suppress(Exception):
+            if self._writer is not None:
+                self._writer.close()
+                self._sink.close()
+        shutil.rmtree(self.staged, ignore_errors=True)

@@ -1,0 +1,1 @@
+"""Reusable machinery of the Dagster code: resources, partitions, the raw-table factory."""

@@ -1,0 +1,215 @@
+"""The factory behind every raw asset and its checks: one ``TableSpec`` in, one asset (extract
+→ PII → Parquet partitions → catalog) and its blocking checks out."""
+
+from datetime import date, timedelta
+
+import dagster as dg
+
+from ingestion.load import LoadResult, TableLoader
+from ingestion.tables import Kind, TableSpec
+from orchestration.lib.partitions import DAILY, dates_of, today
+from quality import checks as quality_checks
+
+RETRY = dg.RetryPolicy(
+    max_retries=3, delay=2, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
+)
+SHARED_RESOURCES = {"lake", "catalog", "pii"}
+
+
+class RawConfig(dg.Config):
+    """Run options of a raw asset."""
+
+    full_refresh: bool = False
+    lookback_minutes: int = 5
+    snapshot_date: str | None = None  # snapshot tables: the dt to write (default: today, UTC)
+
+
+def group_name(spec: TableSpec) -> str:
+    return f"raw_{spec.source}"
+
+
+def _metadata(spec: TableSpec, result: LoadResult, table_uri: str) -> dict:
+    written = result.written
+    partitions = result.partitions
+    shown = partitions if len(partitions) <= 20 else partitions[:5] + partitions[-15:]
+    lines = ["| dt | action | rows | bytes |", "|---|---|---:|---:|"] + [
+        f"| {p.dt} | {p.action} | {p.rows} | {p.bytes} |" for p in shown
+    ]
+    return {
+        "dagster/row_count": result.rows,
+        "dagster/column_schema": dg.TableSchema(
+            columns=[
+                dg.TableColumn(name, str(t), description=description or None)
+                for name, t, _, description in spec.lake_columns
+            ]
+        ),
+        "path": dg.MetadataValue.path(table_uri),
+        "rows_extracted": result.rows_extracted,
+        "rows_inserted": result.rows_inserted,
+        "rows_updated": result.rows_updated,
+        "bytes": result.bytes,
+        "partitions": len(partitions),
+        "partitions_written": len(written),
+        "first_dt": partitions[0].dt if partitions else None,
+        "last_dt": partitions[-1].dt if partitions else None,
+        "watermark": result.watermark,
+        "seconds": round(result.seconds, 3),
+        "rows_per_second": round(result.rows_extracted / result.seconds) if result.seconds else 0,
+        "partitions_detail": dg.MetadataValue.md("\n".join(lines)),
+    }
+
+
+def build_raw_asset(spec: TableSpec, source_key: str) -> dg.AssetsDefinition:
+    events = spec.kind is Kind.EVENTS
+
+    @dg.asset(
+        key=spec.asset_key,
+        group_name=group_name(spec),
+        description=spec.description,
+        kinds={spec.engine, "parquet"},
+        partitions_def=DAILY if events else None,
+        backfill_policy=dg.BackfillPolicy.single_run() if events else None,
+        retry_policy=RETRY,
+        required_resource_keys=SHARED_RESOURCES | {source_key},
+        metadata={
+            "partition_expr": "dt",
+            "lake_prefix": spec.lake_prefix,
+            "primary_key": spec.primary_key,
+            "kind": spec.kind.value,
+            "catalog_table": f"raw.{spec.name}",
+        },
+        tags={"layer": "raw", "source": spec.source},
+    )
+    def _raw(context: dg.AssetExecutionContext, config: RawConfig) -> dg.MaterializeResult:
+        lake = context.resources.lake.get()
+        extractor = getattr(context.resources, source_key).get()
+        loader = TableLoader(
+            spec,
+            extractor,
+            lake,
+            context.resources.pii.get(),
+            context.run.run_id,
+            lookback=timedelta(minutes=config.lookback_minutes),
+        )
+        try:
+            if events:
+                start, end = dates_of(context.partition_key_range)
+                result = loader.load_events(start, end, full_refresh=config.full_refresh)
+            else:
+                day = date.fromisoformat(config.snapshot_date) if config.snapshot_date else today()
+                result = loader.load_snapshot(day, full_refresh=config.full_refresh)
+        finally:
+            extractor.close()
+        context.resources.catalog.get(lake).register(spec, [p.dt for p in result.written])
+        context.log.info(f"{spec.key}: {result.summary()}")
+        return dg.MaterializeResult(
+            metadata=_metadata(spec, result, lake.uri(lake.table_path(spec)))
+        )
+
+    return _raw
+
+
+def _check_dts(context: dg.AssetCheckExecutionContext, spec: TableSpec, lake) -> list[str]:
+    """The partitions this run wrote: the run's date range (events) or the newest snapshot."""
+    if spec.kind is Kind.EVENTS:
+        op = context.op_execution_context
+        if op.has_partition_key_range or op.has_partition_key:
+            start, end = dates_of(op.partition_key_range)
+            return [(start + timedelta(days=i)).isoformat() for i in range((end - start).days + 1)]
+    return lake.partitions(spec)[-1:]
+
+
+def _result(outcome) -> dg.AssetCheckResult:
+    metadata = {k: v for k, v in outcome.stats.items() if v is not None and not isinstance(v, dict)}
+    for key, value in outcome.stats.items():
+        if isinstance(value, dict):
+            metadata[key] = dg.MetadataValue.json(value)
+    if outcome.failures:
+        metadata["failures"] = dg.MetadataValue.md(
+            "\n".join(f"- {f}" for f in outcome.failures[:50])
+        )
+    return dg.AssetCheckResult(
+        passed=outcome.passed,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description=outcome.description[:2000],
+        metadata=metadata,
+    )
+
+
+def build_raw_checks(spec: TableSpec, source_key: str) -> list[dg.AssetChecksDefinition]:
+    resources = {"lake", "quality", source_key}
+
+    @dg.asset_check(
+        asset=spec.asset_key,
+        name="gx_suite",
+        blocking=True,
+        required_resource_keys=resources,
+        description=f"Great Expectations suite of {spec.key}: schema and types, not-null keys, "
+        "unique ids, accepted values, ranges, no future instants, row count = source's.",
+    )
+    def _suite(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+        lake = context.resources.lake.get()
+        extractor = getattr(context.resources, source_key).get()
+        try:
+            outcome = quality_checks.suite_check(
+                spec,
+                lake,
+                extractor,
+                context.resources.quality.get(),
+                _check_dts(context, spec, lake),
+                context.run.run_id,
+            )
+        finally:
+            extractor.close()
+        return _result(outcome)
+
+    @dg.asset_check(
+        asset=spec.asset_key,
+        name="reconciliation",
+        blocking=True,
+        required_resource_keys={"lake", source_key},
+        description=f"{spec.key} in the lake equals the source at the lake's watermark: "
+        "row count and money sums per currency.",
+    )
+    def _reconciliation(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+        lake = context.resources.lake.get()
+        extractor = getattr(context.resources, source_key).get()
+        try:
+            outcome = quality_checks.reconciliation_check(
+                spec, lake, extractor, _check_dts(context, spec, lake), context.run.run_id
+            )
+        finally:
+            extractor.close()
+        return _result(outcome)
+
+    _suite.__name__ = f"{spec.source}_{spec.name}_gx_suite"
+    _reconciliation.__name__ = f"{spec.source}_{spec.name}_reconciliation"
+    return [_suite, _reconciliation]
+
+
+def build_balance_check(
+    cuentas: TableSpec, movimientos: TableSpec, source_key: str
+) -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        asset=cuentas.asset_key,
+        name="balance_equals_journal",
+        blocking=True,
+        additional_deps=[movimientos.asset_key],
+        required_resource_keys={"lake", source_key},
+        description="Every account's saldo equals the sum of its journal (movimientos) in the lake.",
+    )
+    def _balances(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+        lake = context.resources.lake.get()
+        extractor = getattr(context.resources, source_key).get()
+        try:
+            dts = lake.partitions(cuentas)
+            if not dts:
+                return dg.AssetCheckResult(passed=False, description="no cuentas snapshot yet")
+            outcome = quality_checks.balance_check(
+                cuentas, lake, extractor, dts[-1], context.run.run_id
+            )
+        finally:
+            extractor.close()
+        return _result(outcome)
+
+    return _balances

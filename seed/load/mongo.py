@@ -1,0 +1,97 @@
+"""transacciones into MongoDB: unordered ``insert_many`` in batches, indexes built after.
+
+Stays within what nx-27017 (the local wire-protocol server) supports: money as int64
+céntimos, no Decimal128; counts through ``estimated_document_count``.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pymongo
+from pymongo import IndexModel
+from pymongo.errors import BulkWriteError, PyMongoError
+
+from seed.dataset import Dataset
+from seed.load import LoadError, TableStat, progress
+from services.common.settings import Settings
+
+STORE = "mongo"
+COLLECTION = "transacciones"
+BATCH = 5_000
+
+_NEWEST = [("fecha", pymongo.DESCENDING), ("transaccion_id", pymongo.DESCENDING)]
+#: The indexes of the transacciones service, used while that service is not in this checkout.
+FALLBACK_INDEXES = [
+    IndexModel([("transaccion_id", pymongo.ASCENDING)], name="transaccion_id_unique", unique=True),
+    IndexModel(
+        [("idempotency_key", pymongo.ASCENDING)], name="idempotency_key_unique", unique=True
+    ),
+    IndexModel(_NEWEST, name="fecha"),
+    IndexModel([("cuenta_origen_id", pymongo.ASCENDING), *_NEWEST], name="cuenta_origen_fecha"),
+    IndexModel([("cuenta_destino_id", pymongo.ASCENDING), *_NEWEST], name="cuenta_destino_fecha"),
+    IndexModel([("tipo", pymongo.ASCENDING), *_NEWEST], name="tipo_fecha"),
+    IndexModel([("estado", pymongo.ASCENDING), *_NEWEST], name="estado_fecha"),
+    IndexModel([("moneda", pymongo.ASCENDING), *_NEWEST], name="moneda_fecha"),
+]
+
+
+def service_indexes() -> list[IndexModel]:
+    """The transacciones service's own index definitions (the same ones it creates at start)."""
+    try:
+        from services.transacciones.db import INDEXES
+    except ModuleNotFoundError as exc:
+        if not (exc.name or "").startswith("services.transacciones"):
+            raise
+        return FALLBACK_INDEXES
+    return list(INDEXES)
+
+
+def connect(settings: Settings) -> pymongo.MongoClient:
+    return pymongo.MongoClient(
+        settings.effective_mongo_url, serverSelectionTimeoutMS=5000, tz_aware=True
+    )
+
+
+def collection(client: pymongo.MongoClient, settings: Settings):
+    return client[settings.mongo_database][COLLECTION]
+
+
+def existing_rows(coll) -> int:
+    return coll.estimated_document_count()
+
+
+def reset(coll) -> None:
+    """Drop the collection (its indexes are rebuilt after the load)."""
+    coll.database.drop_collection(coll.name)
+
+
+def ensure_indexes(coll) -> None:
+    coll.create_indexes(service_indexes())
+
+
+def load(coll, dataset: Dataset, show_progress: bool) -> list[TableStat]:
+    """Insert the documents into an empty collection, then build the indexes."""
+    transacciones = dataset.transacciones
+    started = time.perf_counter()
+    try:
+        if existing_rows(coll):
+            raise LoadError(f"MongoDB collection {coll.name!r} is not empty")
+        reset(coll)  # drop the empty collection's indexes: building them after is faster
+        with progress(COLLECTION, len(transacciones), show_progress) as bar:
+            for start in range(0, len(transacciones), BATCH):
+                batch = [t.document() for t in transacciones[start : start + BATCH]]
+                coll.insert_many(batch, ordered=False)
+                bar.update(len(batch))
+        loaded = time.perf_counter()
+        ensure_indexes(coll)
+    except BulkWriteError as exc:
+        first = (exc.details.get("writeErrors") or [{}])[0]
+        raise LoadError(f"MongoDB rejected the seed data: {first.get('errmsg', exc)}") from exc
+    except PyMongoError as exc:
+        raise LoadError(f"MongoDB failed while loading the seed data: {exc}") from exc
+    finished = time.perf_counter()
+    return [
+        TableStat(STORE, COLLECTION, len(transacciones), loaded - started),
+        TableStat(STORE, f"{COLLECTION} (indexes)", len(transacciones), finished - loaded),
+    ]
