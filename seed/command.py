@@ -2,7 +2,7 @@
 
 Steps: start the stores (if not running), apply the services' migrations, refuse if the stores
 already hold data (unless ``reset``), generate, empty the seeded tables (``reset``), load,
-report rows and rows/s per table.
+purge perfil360's profile cache, report rows and rows/s per table.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from seed.load import mongo as mongo_loader
 from seed.load import postgres as postgres_loader
 from services.common.settings import REPO_ROOT, Settings
 
-STORES = ("postgres", "mariadb", "mongo")
+#: the stores to start: the three loaded, and Redis, whose profile cache a load makes stale
+STORES = ("postgres", "mariadb", "mongo", "redis")
 MIGRATIONS = ("services.clientes.migrate", "services.cuentas.migrate")
 
 
@@ -63,6 +64,25 @@ def run_migrations(settings: Settings) -> list[str]:
             raise LoadError(f"{module} failed:\n{result.stderr[-3000:]}")
         applied.append(module)
     return applied
+
+
+def purge_profile_cache(settings: Settings) -> int | None:
+    """Delete perfil360's cache (profiles and account ownership): after a load they describe
+    other data. Returns the keys deleted, or None if Redis is unreachable."""
+    import redis
+
+    from services.perfil360.config import KEY_PREFIX
+
+    client = redis.Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
+    try:
+        keys = list(client.scan_iter(match=f"{KEY_PREFIX}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+        return len(keys)
+    except redis.RedisError:
+        return None
+    finally:
+        client.close()
 
 
 def _child_env(settings: Settings) -> dict[str, str]:
@@ -134,6 +154,8 @@ def run(
         stats += postgres_loader.load(pg, dataset, show_progress)
         stats += mariadb_loader.load(my, dataset, show_progress, method=mariadb_method)
         stats += mongo_loader.load(coll, dataset, show_progress)
+    if purge_profile_cache(settings) is None:
+        echo("warning: Redis is unreachable: perfil360 may serve cached profiles for 5 minutes")
     return stats
 
 

@@ -254,3 +254,18 @@ def test_watermark_is_never_later_than_the_read(source_dbs, lake, hasher):
     assert datetime.fromisoformat(result.watermark) <= max(
         started, datetime.fromisoformat(result.watermark)
     )
+
+
+def test_catch_up_loads_the_whole_history_into_an_empty_lake(source_dbs, bank, lake, hasher):
+    spec = get_table("transacciones")
+    result = loader(source_dbs, lake, hasher, "transacciones").load_events(
+        DAYS[-1], DAYS[-1], catch_up=True
+    )
+    assert [p.dt for p in result.partitions] == [d.isoformat() for d in DAYS]
+    assert result.rows_extracted == len(bank.transacciones)
+    # once history is there, a run covers only its own range
+    again = loader(source_dbs, lake, hasher, "transacciones", "run-2").load_events(
+        DAYS[-1], DAYS[-1], catch_up=True
+    )
+    assert [p.dt for p in again.partitions] == [DAYS[-1].isoformat()]
+    assert lake.partitions(spec) == [d.isoformat() for d in DAYS]

@@ -22,7 +22,6 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO_ROOT))
-sys.path.insert(0, str(REPO_ROOT / "tests" / "seed"))
 
 from infra.local.process import StackError  # noqa: E402
 from infra.local.stack import Stack  # noqa: E402
@@ -108,9 +107,6 @@ def main() -> int:
     try:
         stack.up(STORES)
         run_migrations(settings)
-        import stand_in_schema  # the schema of docs/data-model.md while migrations are missing
-
-        stand_in_schema.ensure(settings)
         config = SeedConfig(as_of=AS_OF, scale=args.scale)
         rounds = seed_rounds(settings, config, args.repeat)
     except (StackError, LoadError) as exc:

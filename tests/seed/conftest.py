@@ -1,12 +1,25 @@
-"""Fixtures of the seed tests (the suite's ``stack`` fixture comes from tests/conftest.py)."""
+"""Fixtures of the seed tests.
+
+``stores`` starts only what the seed writes to (PostgreSQL, MariaDB, MongoDB and Redis) on the
+suite's settings, so the loader tests do not wait for every service; the test that calls the
+services uses the suite's full ``stack`` (tests/conftest.py).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import pytest
 from seed_testdata import HALF, SMALL
 
 from seed.dataset import Dataset, generate
-from services.common.settings import Settings
+from services.common.settings import Settings, get_settings
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "stores" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.stack)
 
 
 @pytest.fixture(scope="session")
@@ -22,12 +35,25 @@ def half() -> Dataset:
 
 
 @pytest.fixture(scope="session")
-def stores(stack: Settings) -> Settings:
-    """The three databases with the services' schema in place."""
-    import stand_in_schema
+def stores() -> Iterator[Settings]:
+    """The seed's stores running, with the services' migrations applied; stopped at the end
+    unless they were running before."""
+    from infra.local.process import StackError
+    from infra.local.stack import Stack
+    from seed.command import STORES, run_migrations
 
-    from seed.command import run_migrations
-
-    run_migrations(stack)
-    stand_in_schema.ensure(stack)
-    return stack
+    settings = get_settings()
+    local = Stack(settings)
+    already = {c.name for c in local.components if local.pid_file(c).live_pid()}
+    try:
+        error = None
+        try:
+            local.up(STORES)
+            run_migrations(settings)
+        except StackError as exc:
+            error = str(exc)
+        if error:
+            pytest.fail(f"cannot start the seed's stores: {error}", pytrace=False)
+        yield settings
+    finally:
+        local.down([name for name in STORES if name not in already])
