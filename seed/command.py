@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 
 from seed.config import SeedConfig
-from seed.dataset import generate
+from seed.dataset import Dataset, generate
 from seed.load import LoadError, TableStat
 from seed.load import mariadb as mariadb_loader
 from seed.load import mongo as mongo_loader
@@ -103,11 +103,13 @@ def run(
     show_progress: bool = True,
     mariadb_method: str = "auto",
     echo: Callable[[str], None] = print,
+    dataset: Dataset | None = None,
 ) -> list[TableStat]:
     """Seed the stores; returns a ``TableStat`` per step (generation included).
 
     Stores that already hold data make it raise ``SeedRefused``, unless ``reset`` (empty them
-    first) or ``if_empty`` (leave them alone and return no stats).
+    first) or ``if_empty`` (leave them alone and return no stats). ``dataset``: load this one
+    (generated from ``config`` before) instead of generating it.
     """
     if reset and if_empty:
         raise ValueError("reset and if_empty exclude each other")
@@ -137,7 +139,8 @@ def run(
             )
 
         started = time.perf_counter()
-        dataset = generate(config)
+        if dataset is None or dataset.config != config:
+            dataset = generate(config)
         generated = time.perf_counter() - started
         total_rows = sum(len(rows) for rows in dataset.tables().values())
         stats = [TableStat("python", "generate (all tables)", total_rows, generated)]
