@@ -1,8 +1,8 @@
 """Fixtures of the seed tests.
 
 ``stores`` starts only what the seed writes to (PostgreSQL, MariaDB, MongoDB and Redis) on the
-suite's settings, so the loader tests do not wait for every service; the test that calls the
-services uses the suite's full ``stack`` (tests/conftest.py).
+suite's settings, so the loader tests do not wait for every service; ``services`` adds the
+services that serve the seeded data. Both stop, at the end, only what they started.
 """
 
 from __future__ import annotations
@@ -34,13 +34,13 @@ def half() -> Dataset:
     return generate(HALF)
 
 
-@pytest.fixture(scope="session")
-def stores() -> Iterator[Settings]:
-    """The seed's stores running, with the services' migrations applied; stopped at the end
-    unless they were running before."""
+#: what serves the seeded data (besides the stores)
+SERVICES = ("cuentas-1", "cuentas-2", "haproxy", "clientes", "transacciones", "perfil360")
+
+
+def _running(names: tuple[str, ...], prepare=None) -> Iterator[Settings]:
     from infra.local.process import StackError
     from infra.local.stack import Stack
-    from seed.command import STORES, run_migrations
 
     settings = get_settings()
     local = Stack(settings)
@@ -48,12 +48,27 @@ def stores() -> Iterator[Settings]:
     try:
         error = None
         try:
-            local.up(STORES)
-            run_migrations(settings)
+            local.up(names)
+            if prepare:
+                prepare(settings)
         except StackError as exc:
             error = str(exc)
         if error:
-            pytest.fail(f"cannot start the seed's stores: {error}", pytrace=False)
+            pytest.fail(f"cannot start {', '.join(names)}: {error}", pytrace=False)
         yield settings
     finally:
-        local.down([name for name in STORES if name not in already])
+        local.down([name for name in names if name not in already])
+
+
+@pytest.fixture(scope="session")
+def stores() -> Iterator[Settings]:
+    """The seed's stores running, with the services' migrations applied."""
+    from seed.command import STORES, run_migrations
+
+    yield from _running(STORES, prepare=run_migrations)
+
+
+@pytest.fixture(scope="session")
+def services(stores: Settings) -> Iterator[Settings]:
+    """clientes, cuentas (both instances behind HAProxy), transacciones and perfil360."""
+    yield from _running(SERVICES)

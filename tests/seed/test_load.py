@@ -296,7 +296,7 @@ def test_transaction_indexes_are_the_services_and_built_after_the_load(seeded: S
 
 
 # --- the services on the seeded stores ------------------------------------------------------
-def test_the_services_serve_the_seeded_data(seeded: Settings, stack: Settings, small: Dataset):
+def test_the_services_serve_the_seeded_data(seeded: Settings, services: Settings, small: Dataset):
     s = seeded
     token = issue_token("seed-tests", Role.ADMIN)
     with httpx.Client(timeout=30, headers={"Authorization": f"Bearer {token}"}) as http:
