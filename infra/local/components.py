@@ -769,13 +769,6 @@ def all_components(settings: Settings) -> list[Component]:
         ),
         DagsterWebserver(settings),
         DagsterDaemon(settings),
-        UvicornService(
-            "analytics",
-            settings,
-            app="services.analytics.main:app",
-            base_port=settings.analytics_port,
-            workers=2,
-        ),
     ]
 
 

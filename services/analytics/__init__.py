@@ -1,1 +1,0 @@
-"""The analytics API: the KPI marts of the latest successful pipeline run, from memory."""
