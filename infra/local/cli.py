@@ -130,6 +130,97 @@ def urls() -> None:
     click.echo(describe_urls(get_settings()))
 
 
+@main.command("seed")
+@click.option(
+    "--scale",
+    type=click.FloatRange(min=0, min_open=True),
+    default=1.0,
+    show_default=True,
+    help="Volume: 1 = 20,000 clientes (with their documents), 20,000 cuentas and 20,000 "
+    "transacciones; fractions work (0.05 = 1,000 of each).",
+)
+@click.option(
+    "--seed",
+    "seed_value",
+    type=int,
+    default=42,
+    show_default=True,
+    help="Random seed. The same seed, scale and --as-of give byte-identical data.",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Day the data ends, YYYY-MM-DD [default: today, UTC]: everything happens before "
+    "midnight UTC of that day, transactions in the 12 months before it.",
+)
+@click.option(
+    "--reset",
+    is_flag=True,
+    help="Empty the seeded tables of the three stores first (tipos_cuenta is kept). "
+    "Without it (or --if-empty) the command refuses, with exit code 1, to load into stores "
+    "that already hold data.",
+)
+@click.option(
+    "--if-empty",
+    is_flag=True,
+    help="Load only if the stores are empty; otherwise do nothing and exit 0 (for make demo).",
+)
+def seed_command(scale: float, seed_value: int, as_of, reset: bool, if_empty: bool) -> None:
+    """Load synthetic Peruvian bank data into the three stores.
+
+    clientes and documentos_identidad go to PostgreSQL (COPY), cuentas and their journal
+    (movimientos, one APERTURA leg per account plus the legs of every completed
+    transaction) to MariaDB, and transacciones to MongoDB. Every balance equals the sum of
+    its journal; rejected transactions have no legs.
+
+    Starts the databases if they are not running and applies the services' migrations
+    first. Prints a progress bar per table (stderr) and a summary with rows/s.
+    """
+    import datetime as dt
+
+    from seed.command import SeedRefused, run, summary
+    from seed.config import SeedConfig
+    from seed.load import LoadError
+
+    if reset and if_empty:
+        raise click.UsageError("--reset and --if-empty exclude each other")
+    day = as_of.date() if as_of else dt.datetime.now(dt.UTC).date()
+    try:
+        config = SeedConfig(as_of=day, scale=scale, seed=seed_value)
+        stats = run(get_settings(), config, reset=reset, if_empty=if_empty, echo=click.echo)
+    except (SeedRefused, LoadError, StackError, ValueError) as exc:
+        _fail(exc)
+    if stats:
+        click.echo(summary(stats))
+
+
+@main.command()
+@click.option("--batch", default=200, show_default=True, help="Transactions per pass.")
+def recover(batch: int) -> None:
+    """Finish every PENDIENTE transaction whose posting attempt is over.
+
+    The same idempotent call to cuentas as the service's own recovery pass (which runs every
+    few seconds inside transacciones); safe to run at any time, even beside it.
+    """
+    import asyncio
+
+    from services.transacciones.recovery import recover_cli
+
+    try:
+        report = asyncio.run(recover_cli(get_settings(), batch))
+    except Exception as exc:
+        _fail(exc)
+    if not report:
+        click.echo("nothing to recover")
+    for estado, count in sorted(report.items()):
+        click.echo(f"  {estado:<11} {count}")
+    if report.get("PENDIENTE"):
+        click.secho("some transactions are still PENDIENTE: is cuentas up?", fg="yellow")
+        sys.exit(1)
+
+
 @main.command()
 @click.option("--start", type=click.DateTime(["%Y-%m-%d"]), help="First business date (UTC).")
 @click.option("--end", type=click.DateTime(["%Y-%m-%d"]), help="Last business date (today).")

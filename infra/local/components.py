@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pwd
 import shutil
@@ -40,9 +41,12 @@ class Component:
     settings: Settings
     stop_signal: signal.Signals = signal.SIGTERM
     stop_timeout: float = 30.0
-    ready_timeout: float = 60.0
+    ready_timeout: float = 120.0
     user: str | None = None
     env: dict[str, str] | None = field(default=None)
+    # start order: every component of a wave is ready before the next wave starts
+    wave: int = 0
+    parallel_wave: bool = False
 
     @property
     def port(self) -> int:
@@ -167,13 +171,16 @@ class Postgres(Component):
         ]
 
     def _superuser(self):
+        return self._superuser_to("postgres")
+
+    def _superuser_to(self, dbname: str):
         import psycopg
 
         return psycopg.connect(
             host=str(self.socket_dir),
             port=self.port,
             user="postgres",
-            dbname="postgres",
+            dbname=dbname,
             autocommit=True,
             connect_timeout=2,
         )
@@ -205,6 +212,9 @@ class Postgres(Component):
                         sql.Identifier(s.pg_database), sql.Identifier(s.pg_user)
                     )
                 )
+        # extensions need a superuser (the application user is not one)
+        with self._superuser_to(s.pg_database) as conn:
+            conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
 
     def health(self) -> tuple[bool, str]:
         import psycopg
@@ -513,6 +523,17 @@ class HAProxy(Component):
         return True, "backends " + ", ".join(f"{k}={v}" for k, v in states.items())
 
 
+def settings_env(settings: Settings) -> dict[str, str]:
+    """``settings`` as the CLOUDBANK_* variables that rebuild them in a child process."""
+    env = {}
+    for name, value in settings.model_dump(mode="json").items():
+        if value is not None:
+            env[f"CLOUDBANK_{name.upper()}"] = (
+                value if isinstance(value, str) else json.dumps(value)
+            )
+    return env
+
+
 class UvicornService(Component):
     """One of our FastAPI services, served by uvicorn; ``prepare_module`` (e.g. the service's
     migrations) runs before each start and must be idempotent."""
@@ -527,10 +548,17 @@ class UvicornService(Component):
         workers: int = 1,
         prepare_module: str | None = None,
     ):
-        super().__init__(name, settings, stop_timeout=15)
+        super().__init__(name, settings, stop_timeout=15, wave=1, parallel_wave=True)
         self.app, self.base_port, self.workers = app, base_port, workers
         self.prepare_module = prepare_module
-        self.env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+        # the child gets this stack's settings (they may not come from the environment), and
+        # names itself (e.g. in cuentas' X-Instance header)
+        self.env = {
+            **os.environ,
+            **settings_env(settings),
+            "PYTHONPATH": str(REPO_ROOT),
+            "CLOUDBANK_INSTANCE_NAME": name,
+        }
 
     @property
     def port(self) -> int:
@@ -588,7 +616,9 @@ class DagsterProcess(Component):
     test_stack = False  # the test suite's stack does not start it
 
     def __init__(self, name: str, settings: Settings):
-        super().__init__(name, settings, stop_signal=signal.SIGINT, stop_timeout=20)
+        super().__init__(
+            name, settings, stop_signal=signal.SIGINT, stop_timeout=20, wave=1, parallel_wave=True
+        )
         self.ready_timeout = 180.0  # the first start imports and compiles a lot
         self.env = {
             **os.environ,
@@ -705,7 +735,59 @@ def all_components(settings: Settings) -> list[Component]:
         MariaDB(settings),
         Mongo(settings),
         Redis(settings),
+        # the two cuentas instances share the database; HAProxy (next) balances them
+        *cuentas_instances(settings),
         HAProxy(settings),
+        UvicornService(
+            "clientes",
+            settings,
+            app="services.clientes.main:app",
+            base_port=settings.clientes_port,
+            workers=2,
+            prepare_module="services.clientes.migrate",
+        ),
+        UvicornService(
+            "transacciones",
+            settings,
+            app="services.transacciones.main:app",
+            base_port=settings.transacciones_port,
+            workers=2,
+        ),
+        UvicornService(
+            "perfil360",
+            settings,
+            app="services.perfil360.main:app",
+            base_port=settings.perfil360_port,
+            workers=2,
+        ),
+        UvicornService(
+            "web",
+            settings,
+            app="services.web.server:app",
+            base_port=settings.web_port,
+            prepare_module="services.web.build",
+        ),
         DagsterWebserver(settings),
         DagsterDaemon(settings),
+        UvicornService(
+            "analytics",
+            settings,
+            app="services.analytics.main:app",
+            base_port=settings.analytics_port,
+            workers=2,
+        ),
+    ]
+
+
+def cuentas_instances(settings: Settings) -> list[UvicornService]:
+    """cuentas-1 and cuentas-2; each applies the migrations first (under a database lock)."""
+    return [
+        UvicornService(
+            f"cuentas-{number}",
+            settings,
+            app="services.cuentas.main:app",
+            base_port=port,
+            prepare_module="services.cuentas.migrate",
+        )
+        for number, port in enumerate(settings.cuentas_instance_ports, start=1)
     ]

@@ -47,5 +47,7 @@ if [ -f services/web/package-lock.json ]; then
     log "installing SPA dependencies (npm ci)"
     (cd services/web && npm ci --no-audit --no-fund --loglevel=error)
   fi
+  # build the bundle when dist/ is missing or older than the sources
+  .venv/bin/python -m services.web.build
 fi
 log "setup complete"

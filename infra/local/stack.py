@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from infra.local.components import Component, all_components
@@ -45,12 +46,29 @@ class Stack:
 
     # --- up -------------------------------------------------------------------------------
     def up(self, names: Iterable[str] | None = None) -> dict[str, float]:
-        """Start the selected components in order; returns seconds each took to be ready."""
+        """Start the selected components; returns seconds each took to be ready.
+
+        Components start wave by wave (stores first, then the applications); the members of
+        a wave start in list order when sequential, or all at once when the wave is parallel.
+        """
         timings: dict[str, float] = {}
-        for component in self.select(names):
+
+        def timed_start(component: Component) -> None:
             started = time.monotonic()
             self.start(component)
             timings[component.name] = time.monotonic() - started
+
+        selected = self.select(names)
+        for wave in sorted({c.wave for c in selected}):
+            members = [c for c in selected if c.wave == wave]
+            if len(members) == 1 or not members[0].parallel_wave:
+                for component in members:
+                    timed_start(component)
+                continue
+            with ThreadPoolExecutor(max_workers=len(members)) as pool:
+                futures = [pool.submit(timed_start, c) for c in members]
+                for future in futures:
+                    future.result()  # the first failure is raised, after all have finished
         return timings
 
     def start(self, component: Component) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from services.common.settings import Settings
 
 DEV_LOGIN_HINT = "cloudbank token --role admin   # or cajero, analista, service"
+SPA_LOGIN_ROLES = ("admin", "cajero", "analista")
 
 
 def service_urls(settings: Settings) -> list[tuple[str, str]]:
@@ -26,6 +27,14 @@ def service_urls(settings: Settings) -> list[tuple[str, str]]:
 def describe_urls(settings: Settings) -> str:
     width = max(len(what) for what, _ in service_urls(settings))
     lines = [f"  {what:<{width}}  {url}" for what, url in service_urls(settings)]
+    if not settings.production:
+        logins = [
+            f"{user} / {password}"
+            for user, (password, role) in settings.login_users().items()
+            if role in SPA_LOGIN_ROLES
+        ]
+        if logins:
+            lines += ["", "Log in to the SPA dashboard as any of:", "  " + ", ".join(logins)]
     lines += [
         "",
         "Log in to Swagger: click Authorize and paste a token from",

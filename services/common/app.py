@@ -18,7 +18,8 @@ from services.common.settings import get_settings
 log = logging.getLogger("cloudbank.health")
 
 # A readiness check returns details about each dependency; it raises (or returns ok=False
-# entries) when the service cannot serve.
+# entries) when the service cannot serve. An entry marked ``"required": False`` is reported
+# but does not fail readiness (a soft dependency the service degrades without).
 ReadyCheck = Callable[[], Awaitable[dict[str, object]] | dict[str, object]]
 
 
@@ -64,7 +65,10 @@ def create_app(
             if inspect.isawaitable(result):
                 result = await result
             checks = dict(result)
-            ok = all(not isinstance(v, dict) or v.get("ok", True) for v in checks.values())
+            ok = all(
+                not isinstance(v, dict) or v.get("ok", True) or v.get("required") is False
+                for v in checks.values()
+            )
         except Exception as exc:  # the body says what failed, without internals
             log.warning("readiness check failed: %s", exc)
             checks, ok = {"error": type(exc).__name__}, False

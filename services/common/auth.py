@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Annotated
 
 import jwt
@@ -80,17 +81,29 @@ def issue_token(
     return jwt.encode(claims, settings.jwt_secret, algorithm="HS256")
 
 
+@lru_cache(maxsize=4096)
+def _verified(token: str, secret: str, issuer: str) -> tuple[Principal, int]:
+    """Signature, issuer and claims checked once per token (a client sends the same token
+    with every request); only valid tokens are cached (an exception is not)."""
+    claims = jwt.decode(
+        token,
+        secret,
+        algorithms=["HS256"],
+        issuer=issuer,
+        options={"require": ["sub", "exp", "iss", "role"]},
+    )
+    principal = Principal(
+        claims["sub"], Role(claims["role"]), frozenset(str(claims.get("scope", "")).split())
+    )
+    return principal, int(claims["exp"])
+
+
 def decode_token(token: str, settings: Settings | None = None) -> Principal:
     settings = settings or get_settings()
     try:
-        claims = jwt.decode(
-            token,
-            settings.jwt_secret,
-            algorithms=["HS256"],
-            issuer=settings.jwt_issuer,
-            options={"require": ["sub", "exp", "iss", "role"]},
-        )
-        role = Role(claims["role"])
+        principal, expires = _verified(token, settings.jwt_secret, settings.jwt_issuer)
+        if time.time() >= expires:  # checked on every use, cached or not
+            raise jwt.ExpiredSignatureError("Signature has expired")
     except (jwt.PyJWTError, ValueError) as exc:
         raise ApiError(
             "invalid or expired token",
@@ -98,13 +111,15 @@ def decode_token(token: str, settings: Settings | None = None) -> Principal:
             status_code=401,
             headers={"WWW-Authenticate": "Bearer"},
         ) from exc
-    return Principal(claims["sub"], role, frozenset(str(claims.get("scope", "")).split()))
+    return principal
 
 
 _bearer = HTTPBearer(auto_error=False, description="JWT from `cloudbank token --role ROLE`")
 
 
-def current_principal(
+# The dependencies below are async because they do no I/O: FastAPI runs a sync dependency
+# in its thread pool, a round trip per request that costs more than the check itself.
+async def current_principal(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
@@ -120,7 +135,7 @@ def current_principal(
 def require(*scopes: Scope):
     """Dependency: the caller must hold every one of ``scopes``."""
 
-    def check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+    async def check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
         missing = [s.value for s in scopes if s.value not in principal.scopes]
         if missing:
             raise ApiError(

@@ -14,7 +14,7 @@ from services.common.errors import ApiError
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 
-def idempotency_key(
+async def idempotency_key(  # async: no I/O, so no thread-pool round trip
     key: Annotated[
         str | None,
         Header(alias=IDEMPOTENCY_HEADER, description="unique per business operation (e.g. a UUID)"),
@@ -37,10 +37,15 @@ def idempotency_key(
     return key
 
 
+def canonical_json(payload: object) -> str:
+    """One text per value: sorted keys, no spaces. Store a response in this form and a replay
+    returns the very same bytes, whatever the store does to key order."""
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+
+
 def fingerprint(payload: object) -> str:
     """A stable hash of a request body (canonical JSON), to tell a replay from a reuse."""
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
 
 
 def key_reused() -> ApiError:

@@ -42,6 +42,12 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure_json_logging(level: int = logging.INFO) -> None:
+    # The JSON lines carry no source file, thread or process fields: skip collecting them on
+    # every record (the logging HOWTO's "Optimization" knobs; ~5 % of a request's CPU here).
+    logging._srcfile = None
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger()

@@ -5,7 +5,8 @@ Each field is read from the environment with the ``CLOUDBANK_`` prefix (``pg_por
 generated from this module (``cloudbank env-example``) and a test keeps the two in sync.
 
 ``port_offset`` shifts every port at once, so a second stack (the test suite's, say) can run
-beside the demo stack without clashing.
+beside the demo stack without clashing. The store ports sit below Linux's ephemeral range
+(32768–60999): a port in that range can be held at any moment by an outgoing connection.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 DEV_SECRET = "dev-only-secret-change-me-0123456789abcdef"
 DEV_PII_KEY = "dev-only-pii-key-change-me"
+DEV_USERS = "admin:admin123:admin,cajero:cajero123:cajero,analista:analista123:analista"
 
 
 class Settings(BaseSettings):
@@ -33,20 +35,23 @@ class Settings(BaseSettings):
     var_dir: Path = Field(REPO_ROOT / "var", description="data, logs and pid files")
     host: str = Field("127.0.0.1", description="address every local server binds to")
     port_offset: int = Field(0, description="added to every port below")
+    instance_name: str = Field(
+        "", description="name of this service process (the stack sets it per instance)"
+    )
 
     # stores
-    pg_port: int = Field(55432, description="PostgreSQL (clientes)")
+    pg_port: int = Field(15432, description="PostgreSQL (clientes)")
     pg_user: str = Field("cloudbank", description="PostgreSQL application user")
     pg_password: str = Field("cloudbank", description="PostgreSQL application password")
     pg_database: str = Field("clientes", description="PostgreSQL database of clientes")
-    mysql_port: int = Field(53306, description="MariaDB/MySQL (cuentas)")
+    mysql_port: int = Field(13306, description="MariaDB/MySQL (cuentas)")
     mysql_user: str = Field("cloudbank", description="MariaDB application user")
     mysql_password: str = Field("cloudbank", description="MariaDB application password")
     mysql_database: str = Field("cuentas", description="MariaDB database of cuentas")
-    mongo_port: int = Field(57017, description="MongoDB wire protocol (transacciones)")
+    mongo_port: int = Field(17017, description="MongoDB wire protocol (transacciones)")
     mongo_url: str | None = Field(None, description="use this MongoDB instead of a local one")
     mongo_database: str = Field("transacciones", description="MongoDB database")
-    redis_port: int = Field(56379, description="Redis (perfil360 cache)")
+    redis_port: int = Field(16379, description="Redis (perfil360 cache)")
 
     # services (public ports fixed by the design brief)
     clientes_port: int = Field(8001, description="clientes API")
@@ -61,16 +66,49 @@ class Settings(BaseSettings):
     dagster_port: int = Field(3000, description="Dagster UI")
     web_port: int = Field(8080, description="SPA dashboard")
 
+    # transacciones: the posting protocol (see services/transacciones/posting.py)
+    transacciones_cuentas_timeout_seconds: float = Field(
+        3.0, description="timeout of one call from transacciones to cuentas POST /movimientos"
+    )
+    transacciones_lease_seconds: float = Field(
+        10.0,
+        description="how long a posting attempt owns a PENDIENTE transaction; the recovery "
+        "pass retries it once this has passed (must exceed the longest cuentas call)",
+    )
+    transacciones_recovery_interval_seconds: float = Field(
+        2.0, description="period of the recovery pass inside transacciones (0 disables it)"
+    )
+    fault_point: str | None = Field(
+        None, description="tests only: crash the process at this step (e.g. after_pending@3)"
+    )
+
     # security
     jwt_secret: str = Field(DEV_SECRET, description="HS256 key for bearer tokens")
     jwt_issuer: str = Field("cloudbank", description="issuer claim of tokens")
     jwt_ttl_minutes: int = Field(480, description="lifetime of issued tokens")
     pii_hash_key: str = Field(DEV_PII_KEY, description="key for hashing PII in the lake")
+    dev_users: str = Field(
+        DEV_USERS,
+        description="password logins of POST /auth/token as user:password:role, comma-separated "
+        "(production mode ignores the default; set it explicitly, or empty to disable)",
+    )
 
     # data platform
     lake_url: str | None = Field(None, description="file:// or s3:// root of the lake")
     aws_region: str = Field("us-east-1", description="AWS region (aws env)")
     glue_database: str = Field("cloud_bank", description="Glue database of raw tables")
+    marts_database: str = Field(
+        "cloud_bank", description="prefix of dbt's Glue databases (<prefix>_staging, _marts)"
+    )
+    athena_workgroup: str = Field(
+        "cloudbank-dbt", description="Athena workgroup of dbt and the API"
+    )
+    athena_results_url: str = Field(
+        "s3://cloudbank-athena-results/", description="s3:// prefix for Athena query results"
+    )
+    athena_marts_url: str = Field(
+        "s3://cloudbank-marts/", description="s3:// prefix of the tables dbt writes on Athena"
+    )
 
     @field_validator("var_dir")
     @classmethod
@@ -78,7 +116,7 @@ class Settings(BaseSettings):
         """A relative var dir (``var`` in .env.example) means the repository's, not the cwd's."""
         return value if value.is_absolute() else REPO_ROOT / value
 
-    @field_validator("mongo_url", "lake_url", mode="before")
+    @field_validator("mongo_url", "lake_url", "fault_point", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         """``CLOUDBANK_MONGO_URL=`` (as in .env.example) means "not set", not an empty URL."""
@@ -125,6 +163,20 @@ class Settings(BaseSettings):
     def service_url(self, base_port: int) -> str:
         return f"http://{self.host}:{self.port(base_port)}"
 
+    @field_validator("dev_users")
+    @classmethod
+    def _valid_dev_users(cls, value: str) -> str:
+        parse_dev_users(value)  # a malformed list fails at start-up, not at the first login
+        return value
+
+    def login_users(self) -> dict[str, tuple[str, str]]:
+        """``{user: (password, role)}`` for POST /auth/token. In production mode the default
+        development users are never accepted (even when copied into .env): only a list set
+        explicitly to something else is."""
+        if self.production and self.dev_users == DEV_USERS:
+            return {}
+        return parse_dev_users(self.dev_users)
+
     def check_production(self) -> None:
         """Refuse development secrets when running in production mode."""
         if not self.production:
@@ -139,6 +191,18 @@ class Settings(BaseSettings):
         ]
         if weak:
             raise ValueError(f"production mode refuses development defaults for: {', '.join(weak)}")
+
+
+def parse_dev_users(text: str) -> dict[str, tuple[str, str]]:
+    """``user:password:role,...`` to ``{user: (password, role)}`` (a password may hold ':')."""
+    users: dict[str, tuple[str, str]] = {}
+    for entry in filter(None, (e.strip() for e in text.split(","))):
+        user, sep1, rest = entry.partition(":")
+        password, sep2, role = rest.rpartition(":")
+        if not (sep1 and sep2 and user and password and role):
+            raise ValueError("dev_users entries must look like user:password:role")
+        users[user] = (password, role)
+    return users
 
 
 @lru_cache

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from services.common.app import create_app
 from services.common.auth import Role, Scope, issue_token, require
 from services.common.errors import Conflict
-from services.common.idempotency import fingerprint, idempotency_key
+from services.common.idempotency import canonical_json, fingerprint, idempotency_key
 from services.common.money import Monto, from_minor, to_minor
 from services.common.pagination import Page, Pagination
 
@@ -73,6 +73,21 @@ def test_expired_token_is_401():
     assert client.get("/items", headers={"Authorization": f"Bearer {token}"}).status_code == 401
 
 
+def test_a_token_verified_once_still_expires(monkeypatch):
+    import services.common.auth as auth
+
+    token = issue_token("t", Role.ADMIN, ttl_minutes=1)
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/items", headers=headers).status_code == 200  # verified and cached
+    later = auth.time.time() + 61
+    monkeypatch.setattr(auth.time, "time", lambda: later)
+    assert client.get("/items", headers=headers).status_code == 401
+    tampered = token[:-2] + ("A" if token[-2] != "A" else "B") + token[-1]
+    monkeypatch.undo()
+    response = client.get("/items", headers={"Authorization": f"Bearer {tampered}"})
+    assert response.status_code == 401
+
+
 def test_pagination_caps_limit_and_reports_next_offset():
     headers = auth(Role.ADMIN)
     assert client.get("/items?limit=201", headers=headers).status_code == 422
@@ -122,6 +137,7 @@ def test_idempotency_key_is_required_and_validated():
     assert bad.status_code == 422
     assert fingerprint({"a": 1, "b": "2"}) == fingerprint({"b": "2", "a": 1})
     assert fingerprint({"a": 1}) != fingerprint({"a": 2})
+    assert canonical_json({"b": [1, "x"], "a": Decimal("1.50")}) == '{"a":"1.50","b":[1,"x"]}'
 
 
 def test_request_id_is_echoed_or_generated():
@@ -148,3 +164,25 @@ def test_readiness_reflects_the_store():
 def test_swagger_declares_bearer_auth():
     schema = client.get("/openapi.json").json()
     assert schema["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+
+
+def test_a_soft_dependency_down_is_reported_without_failing_readiness():
+    soft = create_app(
+        title="soft",
+        description="test",
+        routers=[],
+        ready_check=lambda: {
+            "store": {"ok": True},
+            "cache": {"ok": False, "required": False},
+        },
+    )
+    response = TestClient(soft).get("/health/ready")
+    assert response.status_code == 200
+    assert response.json()["checks"]["cache"]["ok"] is False
+    hard = create_app(
+        title="hard",
+        description="test",
+        routers=[],
+        ready_check=lambda: {"store": {"ok": False, "required": True}},
+    )
+    assert TestClient(hard).get("/health/ready").status_code == 503

@@ -18,14 +18,14 @@ import redis
 from click.testing import CliRunner
 
 from infra.local.cli import main
-from infra.local.components import HAProxy, Redis
+from infra.local.components import HAProxy, Redis, all_components
 from infra.local.process import PidFile, StackError, port_in_use, process_start_time, wait_until
 from infra.local.stack import Stack
 from services.common.settings import REPO_ROOT, env_example, get_settings
 
 pytestmark = pytest.mark.stack
 
-ALL = ["postgres", "mariadb", "mongo", "redis", "haproxy"]
+ALL = [c.name for c in all_components(get_settings())]
 
 
 @pytest.fixture(scope="module")

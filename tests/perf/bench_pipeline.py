@@ -85,10 +85,9 @@ def cpu_seconds() -> float:
 
 
 def seed(settings, scale: float) -> None:
+    from ingestion.testing import SourceDatabases
     from seed.command import run
     from seed.config import SeedConfig
-
-    from ingestion.testing import SourceDatabases
 
     SourceDatabases(
         settings, pg_database=settings.pg_database, mysql_database=settings.mysql_database

@@ -1,0 +1,103 @@
+"""The dbt project as Dagster sees it, and the environment dbt runs with.
+
+This module imports nothing that needs the manifest, so set-up can build it with
+``dagster-dbt project prepare-and-package --file orchestration/defs/dbt/project.py`` (which
+runs ``dbt parse``); importing the definitions never parses the project.
+
+``dbt_project/profiles.yml`` reads its connection details from the environment. They are
+derived from the settings here, in one place, for every runner (Dagster, the tests,
+``cloudbank dbt``): ``dbt_env(settings)``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from dagster_dbt import DbtProject
+
+from services.common.settings import REPO_ROOT, Settings, get_settings
+
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+
+
+def dbt_target(settings: Settings) -> str:
+    """``athena`` in AWS, ``local`` (DuckDB) otherwise."""
+    return "athena" if settings.env == "aws" else "local"
+
+
+def duckdb_path(settings: Settings) -> Path:
+    """The DuckDB file dbt builds the models in (local target)."""
+    return settings.var_dir / "dbt" / "cloudbank.duckdb"
+
+
+def lake_root(settings: Settings) -> str:
+    """The lake as DuckDB's read_parquet wants it: a plain path for ``file://``, else the
+    URL itself (``s3://…``, read through fsspec)."""
+    url = settings.effective_lake_url
+    parsed = urlparse(url)
+    if parsed.scheme in ("", "file"):
+        return unquote(parsed.path).rstrip("/")
+    return url.rstrip("/")
+
+
+def dbt_env(settings: Settings | None = None) -> dict[str, str]:
+    """The variables profiles.yml reads, derived from the settings."""
+    settings = settings or get_settings()
+    return {
+        "CLOUDBANK_DBT_TARGET": dbt_target(settings),
+        "CLOUDBANK_DBT_DUCKDB_PATH": str(duckdb_path(settings)),
+        "CLOUDBANK_DBT_LAKE_ROOT": lake_root(settings),
+        "CLOUDBANK_GLUE_DATABASE": settings.glue_database,
+        "CLOUDBANK_MARTS_DATABASE": settings.marts_database,
+        "CLOUDBANK_AWS_REGION": settings.aws_region,
+        "CLOUDBANK_ATHENA_WORKGROUP": settings.athena_workgroup,
+        "CLOUDBANK_ATHENA_RESULTS_URL": settings.athena_results_url,
+        "CLOUDBANK_ATHENA_MARTS_URL": settings.athena_marts_url,
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+
+
+def export_dbt_env(settings: Settings | None = None) -> None:
+    """Put ``dbt_env`` into this process's environment, which dbt subprocesses inherit
+    (dagster-dbt passes ``os.environ`` on)."""
+    env = dbt_env(settings)
+    duckdb_file = Path(env["CLOUDBANK_DBT_DUCKDB_PATH"])
+    duckdb_file.parent.mkdir(parents=True, exist_ok=True)
+    os.environ.update(env)
+
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+_PROJECT_INPUTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "tests")
+
+
+def manifest_is_stale(project: DbtProject = dbt_project) -> bool:
+    """True when the manifest is missing or older than a file of the project."""
+    manifest = Path(project.manifest_path)
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    for name in _PROJECT_INPUTS:
+        path = Path(project.project_dir) / name
+        files = [path] if path.is_file() else path.rglob("*") if path.is_dir() else []
+        if any(f.is_file() and f.stat().st_mtime > built for f in files):
+            return True
+    return False
+
+
+def prepare(settings: Settings | None = None, *, only_if_stale: bool = False) -> bool:
+    """Build the manifest (``dbt parse``) with the environment runs will have, so that runs
+    can parse partially. Returns whether it ran."""
+    if only_if_stale and not manifest_is_stale():
+        return False
+    export_dbt_env(settings or get_settings())
+    dbt_project.preparer.prepare(dbt_project)
+    return True
+
+
+if __name__ == "__main__":  # python -m orchestration.defs.dbt.project (set-up)
+    prepare()
+    print(f"dbt manifest: {dbt_project.manifest_path}")

@@ -1,0 +1,1 @@
+"""cuentas: accounts, balances and the append-only journal (MariaDB/MySQL, behind HAProxy)."""

@@ -1,0 +1,100 @@
+"""The cuentas application: ``uvicorn services.cuentas.main:app``.
+
+Two instances run behind HAProxy, sharing one database; each names itself in an
+``X-Instance`` response header (``CLOUDBANK_INSTANCE_NAME``, set by the stack).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from services.common.app import create_app
+from services.common.errors import error_body
+from services.common.settings import get_settings
+from services.cuentas.clientes import Clientes
+from services.cuentas.db import get_database
+from services.cuentas.views import internal, router, tipos
+
+INSTANCE_HEADER = b"x-instance"
+log = logging.getLogger("cloudbank.cuentas")
+
+
+class InstanceHeaderMiddleware:
+    """Adds ``X-Instance: <name>`` to every response (which instance served it)."""
+
+    def __init__(self, app: ASGIApp, name: str):
+        self.app, self.name = app, name.encode("latin-1")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_instance(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), (INSTANCE_HEADER, self.name)]
+            await send(message)
+
+        await self.app(scope, receive, send_with_instance)
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    app.state.clientes = Clientes(get_settings())
+    try:
+        yield
+    finally:
+        await app.state.clientes.aclose()
+        get_database().dispose()
+
+
+# one thread of its own for readiness: the shared thread pool may be full of requests
+# waiting for row locks, and HAProxy must still get its answer in time
+_readiness_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="readiness")
+
+
+async def ready() -> dict[str, object]:
+    return await asyncio.get_running_loop().run_in_executor(_readiness_thread, get_database().ping)
+
+
+def build_app() -> FastAPI:
+    settings = get_settings()
+    app = create_app(
+        title="cuentas",
+        description=(
+            "Accounts, balances and their append-only journal. Every change of money is one "
+            "MySQL transaction, idempotent (Idempotency-Key or transaccion_id) and journaled."
+        ),
+        routers=[tipos, router, internal],
+        ready_check=ready,
+        lifespan=lifespan,
+    )
+    if settings.instance_name:
+        app.add_middleware(InstanceHeaderMiddleware, name=settings.instance_name)
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    @app.exception_handler(SQLAlchemyTimeoutError)
+    async def database_unavailable(_: Request, exc: Exception) -> JSONResponse:
+        """A safety net: the database paths turn these into 503 themselves."""
+        log.warning("database unavailable: %s", type(exc).__name__)
+        return JSONResponse(
+            error_body("the accounts database is unavailable; retry", "db_unavailable"),
+            status_code=503,
+            headers={"Retry-After": "1"},
+        )
+
+    return app
+
+
+app = build_app()

@@ -1,0 +1,58 @@
+"""The MongoDB connection of transacciones and the indexes every query relies on."""
+
+from __future__ import annotations
+
+from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, IndexModel
+from pymongo.asynchronous.collection import AsyncCollection
+
+from services.common.settings import Settings
+from services.transacciones.models import COLLECTION
+
+# Lists are newest first with the id as tiebreak, so every list index ends with these two.
+NEWEST = [("fecha", DESCENDING), ("transaccion_id", DESCENDING)]
+
+INDEXES = [
+    IndexModel([("transaccion_id", ASCENDING)], name="transaccion_id_unique", unique=True),
+    IndexModel([("idempotency_key", ASCENDING)], name="idempotency_key_unique", unique=True),
+    # a reversal in force holds the reversed id here: at most one per transaction
+    IndexModel(
+        [("reversa_lock", ASCENDING)],
+        name="reversa_lock_unique",
+        unique=True,
+        partialFilterExpression={"reversa_lock": {"$exists": True}},
+    ),
+    IndexModel(NEWEST, name="fecha"),
+    IndexModel([("cuenta_origen_id", ASCENDING), *NEWEST], name="cuenta_origen_fecha"),
+    IndexModel([("cuenta_destino_id", ASCENDING), *NEWEST], name="cuenta_destino_fecha"),
+    IndexModel([("tipo", ASCENDING), *NEWEST], name="tipo_fecha"),
+    # also the recovery pass's index (estado = PENDIENTE, oldest first)
+    IndexModel([("estado", ASCENDING), *NEWEST], name="estado_fecha"),
+    IndexModel([("moneda", ASCENDING), *NEWEST], name="moneda_fecha"),
+]
+
+
+def eq(value: object) -> dict:
+    """Equality written as ``{"$eq": value}``. nx-27017 turns a bare ``{field: value}`` in an
+    update's filter into an array-containment OR that its SQLite index cannot serve (a full
+    scan per update); the explicit operator keeps the index. Same meaning in MongoDB."""
+    return {"$eq": value}
+
+
+def client(settings: Settings) -> AsyncMongoClient:
+    return AsyncMongoClient(
+        settings.effective_mongo_url,
+        tz_aware=True,
+        serverSelectionTimeoutMS=2000,
+        connectTimeoutMS=2000,
+        socketTimeoutMS=10000,
+        maxPoolSize=64,
+    )
+
+
+def collection(mongo: AsyncMongoClient, settings: Settings) -> AsyncCollection:
+    return mongo[settings.mongo_database][COLLECTION]
+
+
+async def ensure_indexes(col: AsyncCollection) -> None:
+    """Create the indexes; idempotent (an existing index with the same spec is kept)."""
+    await col.create_indexes(INDEXES)
