@@ -157,8 +157,10 @@ def api(e2e_stack: Settings) -> Iterator[Api]:
     client.client.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(e2e_stack: Settings):
+    """Module-scoped on purpose: Playwright's sync API keeps an asyncio loop marked as running
+    in the main thread while it is open, which would break every later ``asyncio.run``."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
