@@ -55,6 +55,23 @@ def collection(mongo: AsyncMongoClient, settings: Settings) -> AsyncCollection:
     return mongo[settings.mongo_database][COLLECTION]
 
 
+# Indexes of earlier versions (lists sorted by fecha, then the id), dropped where found.
+OBSOLETE = {
+    (*prefix, "fecha", "transaccion_id")
+    for prefix in (
+        (),
+        ("cuenta_origen_id",),
+        ("cuenta_destino_id",),
+        ("tipo",),
+        ("estado",),
+        ("moneda",),
+    )
+}
+
+
 async def ensure_indexes(col: AsyncCollection) -> None:
-    """Create the indexes; idempotent (an existing index with the same spec is kept)."""
+    """Create the indexes and drop obsolete ones; idempotent."""
     await col.create_indexes(INDEXES)
+    for name, info in (await col.index_information()).items():
+        if tuple(field for field, _ in info["key"]) in OBSOLETE:
+            await col.drop_index(name)

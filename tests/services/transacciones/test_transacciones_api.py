@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
+import sys
 import time
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -645,3 +647,19 @@ def test_mongodb_down_is_503_not_500(settings, monkeypatch):
     for response in (one, created):
         assert response.status_code == 503, response.text
         assert response.json()["code"] == "unavailable"
+
+
+def test_migrate_creates_the_indexes_and_drops_obsolete_ones(col, settings):
+    col.create_index([("tipo", 1), ("fecha", -1), ("transaccion_id", -1)], name="tipo_fecha")
+    result = subprocess.run(
+        [sys.executable, "-m", "services.transacciones.migrate"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    fields = {tuple(k for k, _ in info["key"]) for info in col.index_information().values()}
+    assert ("tipo", "fecha", "transaccion_id") not in fields
+    assert {("transaccion_id",), ("idempotency_key",), ("reversa_lock",)} <= fields
+    assert {(x, "transaccion_id") for x in ("cuenta_origen_id", "tipo", "estado")} <= fields
