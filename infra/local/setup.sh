@@ -41,6 +41,12 @@ fi
 log "syncing the Python environment (.venv) from uv.lock"
 "$UV" sync --frozen --compile-bytecode --quiet
 
+# --- dbt manifest for Dagster (built here, never on import); dbt parse needs no database
+if [ -f orchestration/defs/dbt/project.py ] && { [ ! -f dbt_project/target/manifest.json ] || [ -n "$(find dbt_project/models dbt_project/macros dbt_project/dbt_project.yml -newer dbt_project/target/manifest.json 2>/dev/null | head -1)" ]; }; then
+  log "building the dbt manifest (dbt parse)"
+  PATH="$PWD/.venv/bin:$PATH" .venv/bin/dagster-dbt project prepare-and-package --file orchestration/defs/dbt/project.py >/dev/null
+fi
+
 # --- SPA dependencies, when the SPA exists
 if [ -f services/web/package-lock.json ]; then
   if [ ! -d services/web/node_modules ] || [ services/web/package-lock.json -nt services/web/node_modules ]; then

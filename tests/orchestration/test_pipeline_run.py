@@ -11,7 +11,7 @@ import dagster as dg
 import duckdb
 import pytest
 from click.testing import CliRunner
-from conftest import PIPELINE_DAYS
+from orchestration_support import PIPELINE_DAYS
 
 import orchestration.definitions
 from infra.local.cli import main

@@ -7,7 +7,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-from conftest import QUALITY_DAYS, SNAPSHOT, load_everything
+from quality_support import QUALITY_DAYS, SNAPSHOT, load_everything
 
 from ingestion.tables import TABLES, Kind, get_table
 from quality.checks import balance_check, reconciliation_check, suite_check
@@ -127,7 +127,7 @@ def test_rows_changed_after_the_watermark_do_not_fail_reconciliation(quality_sou
     _, lake = loaded
     spec = get_table("clientes")
     with quality_sources.pg() as conn:  # changes after the load: not in the lake yet
-        conn.execute("UPDATE clientes SET estado = 'inactivo' WHERE cliente_id IN (1, 2)")
+        conn.execute("UPDATE clientes SET estado = 'bloqueado' WHERE cliente_id IN (1, 3)")
     outcome = reconciliation_check(
         spec, lake, quality_sources.sources.extractor(spec), dts_of(spec), "run-1"
     )
