@@ -8,8 +8,11 @@ from pymongo.asynchronous.collection import AsyncCollection
 from services.common.settings import Settings
 from services.transacciones.models import COLLECTION
 
-# Lists are newest first with the id as tiebreak, so every list index ends with these two.
-NEWEST = [("fecha", DESCENDING), ("transaccion_id", DESCENDING)]
+# Lists are newest first. transaccion_id is a ULID whose time part is fecha's millisecond, so
+# "newest first, ties by id" is simply transaccion_id descending, and a fecha range is a
+# transaccion_id range: each list query below is one index, read in order, stopping at the
+# page's end.
+NEWEST = [("transaccion_id", DESCENDING)]
 
 INDEXES = [
     IndexModel([("transaccion_id", ASCENDING)], name="transaccion_id_unique", unique=True),
@@ -21,13 +24,12 @@ INDEXES = [
         unique=True,
         partialFilterExpression={"reversa_lock": {"$exists": True}},
     ),
-    IndexModel(NEWEST, name="fecha"),
-    IndexModel([("cuenta_origen_id", ASCENDING), *NEWEST], name="cuenta_origen_fecha"),
-    IndexModel([("cuenta_destino_id", ASCENDING), *NEWEST], name="cuenta_destino_fecha"),
-    IndexModel([("tipo", ASCENDING), *NEWEST], name="tipo_fecha"),
+    IndexModel([("cuenta_origen_id", ASCENDING), *NEWEST], name="cuenta_origen_id"),
+    IndexModel([("cuenta_destino_id", ASCENDING), *NEWEST], name="cuenta_destino_id"),
+    IndexModel([("tipo", ASCENDING), *NEWEST], name="tipo_id"),
     # also the recovery pass's index (estado = PENDIENTE, oldest first)
-    IndexModel([("estado", ASCENDING), *NEWEST], name="estado_fecha"),
-    IndexModel([("moneda", ASCENDING), *NEWEST], name="moneda_fecha"),
+    IndexModel([("estado", ASCENDING), *NEWEST], name="estado_id"),
+    IndexModel([("moneda", ASCENDING), *NEWEST], name="moneda_id"),
 ]
 
 
@@ -53,6 +55,23 @@ def collection(mongo: AsyncMongoClient, settings: Settings) -> AsyncCollection:
     return mongo[settings.mongo_database][COLLECTION]
 
 
+# Indexes of earlier versions (lists sorted by fecha, then the id), dropped where found.
+OBSOLETE = {
+    (*prefix, "fecha", "transaccion_id")
+    for prefix in (
+        (),
+        ("cuenta_origen_id",),
+        ("cuenta_destino_id",),
+        ("tipo",),
+        ("estado",),
+        ("moneda",),
+    )
+}
+
+
 async def ensure_indexes(col: AsyncCollection) -> None:
-    """Create the indexes; idempotent (an existing index with the same spec is kept)."""
+    """Create the indexes and drop obsolete ones; idempotent."""
     await col.create_indexes(INDEXES)
+    for name, info in (await col.index_information()).items():
+        if tuple(field for field, _ in info["key"]) in OBSOLETE:
+            await col.drop_index(name)

@@ -16,7 +16,8 @@ conditional update that only moves a PENDIENTE document:
   unknown, the document stays PENDIENTE and keeps its lease; once the lease has expired the
   recovery pass (or a client's retry with the same Idempotency-Key) takes a new lease and
   posts again. A request that never reached cuentas (connection refused, HAProxy's 503) is
-  re-sent at once, twice, after a short pause.
+  re-sent at once, twice, after a short pause; if no attempt ever connected, nothing of ours
+  can be under way, and the lease is released at once.
 
 The lease must outlast any single cuentas call (the client timeout bounds it), so a stale
 attempt can never be in flight while a new one decides.
@@ -53,6 +54,7 @@ _LEASE_FIELDS = ("lease_id", "lease_until")
 class Outcome:
     estado: Estado | None  # None: unknown, try again later
     motivo: str | None = None
+    sent: bool = True  # False: no attempt ever reached cuentas (all failed to connect)
 
 
 def new_lease_id() -> str:
@@ -80,17 +82,19 @@ class Poster:
             "moneda": doc["moneda"],
             "legs": legs(doc),
         }
+        sent = False
         for attempt in range(len(_RESEND_DELAYS_S) + 1):
             resend = attempt < len(_RESEND_DELAYS_S)
             try:
                 response = await self.cuentas.post("/movimientos", json=body)
+                sent = True
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
                 if resend:  # the request was never sent
                     await asyncio.sleep(_RESEND_DELAYS_S[attempt])
                     continue
                 log.warning("cuentas unreachable for %s: %r", doc["transaccion_id"], exc)
-                return Outcome(None)
-            except httpx.HTTPError as exc:
+                return Outcome(None, sent=sent)
+            except httpx.HTTPError as exc:  # e.g. a timeout: it may still be under way
                 log.warning("cuentas call for %s failed: %r", doc["transaccion_id"], exc)
                 return Outcome(None)
             if response.status_code == 503 and resend:
@@ -128,6 +132,8 @@ class Poster:
         outcome; returns the document as stored afterwards."""
         outcome = await self.post_to_cuentas(doc)
         if outcome.estado is None:
+            if not outcome.sent:
+                return await self._release(doc)
             return doc
         fault_point("after_posting")  # cuentas has answered; the answer is not recorded yet
         now = utcnow()
@@ -148,6 +154,20 @@ class Poster:
         if outcome.estado is Estado.COMPLETADA and self.notifier is not None:
             await self.notifier.completed(stored)
         return stored
+
+    async def _release(self, doc: dict) -> dict:
+        """End our lease now: nothing of ours can be under way in cuentas (no attempt ever
+        connected), so a retry or the recovery pass may post the transaction at once."""
+        released = {k: v for k, v in doc.items() if k != "_id"} | {"lease_until": utcnow()}
+        result = await self.col.replace_one(
+            {
+                "transaccion_id": eq(doc["transaccion_id"]),
+                "estado": eq(Estado.PENDIENTE.value),
+                "lease_id": eq(doc["lease_id"]),
+            },
+            released,
+        )
+        return released if result.matched_count else doc
 
     async def acquire(self, doc: dict) -> dict | None:
         """Take over ``doc``, a PENDIENTE transaction read (whole) with an expired lease: None

@@ -30,7 +30,7 @@ async def recover_once(poster: Poster, limit: int = BATCH) -> Counter[str]:
     cursor = poster.col.find(
         {"estado": eq(Estado.PENDIENTE.value)},
         {"_id": 0},
-        sort=[("estado", 1), ("fecha", 1), ("transaccion_id", 1)],
+        sort=[("estado", 1), ("transaccion_id", 1)],
         limit=limit,
     )
     candidates = [c for c in await cursor.to_list() if poster.lease_expired(c)]

@@ -14,7 +14,6 @@ from ulid import ULID
 from services.common.errors import Conflict, NotFound, Unprocessable
 from services.common.idempotency import fingerprint, key_reused
 from services.common.money import to_minor
-from services.common.mongo import date_range
 from services.common.pagination import PageParams
 from services.transacciones.db import NEWEST, eq
 from services.transacciones.faults import fault_point
@@ -23,6 +22,8 @@ from services.transacciones.posting import Poster, new_lease_id
 from services.transacciones.schemas import ReversaCreate, TransaccionCreate
 
 MAX_CUENTA_IDS = 100
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_ULID_LAST_MS = 2**48 - 1
 _PROJECTION = {field: 0 for field in (*INTERNAL_FIELDS, "reversa_lock")}
 
 
@@ -168,11 +169,13 @@ class Transacciones:
     ) -> list[dict]:
         """One page (``limit + 1`` rows, to tell whether more follow), newest first.
 
-        Written for MongoDB and for two nx-27017 limits: its datetime comparisons in ``find``
-        only see whole seconds, and it evaluates ``$or`` in Python over the whole collection
-        (and mis-evaluates one next to other conditions). So the date range is queried with
-        its bounds widened to whole seconds (which both engines answer exactly) and then
-        applied exactly here, and "origin or destination" is two indexed queries, merged.
+        Every query is a flat conjunction of equalities and one ``transaccion_id`` range, which
+        one index answers in order on MongoDB and on nx-27017 alike. (nx-27017 runs a query
+        with ``$and``, ``$or`` or ``$in`` in Python over the whole collection, and compares
+        datetimes in whole seconds.) ``transaccion_id`` is a ULID of ``fecha``'s millisecond
+        (the seed's too), so "newest first" is ``transaccion_id`` descending and the date range
+        is a ``transaccion_id`` range, exact to the millisecond. Transactions of accounts are
+        one query per account and side, merged.
         """
         desde, hasta = _utc(desde), _utc(hasta)
         if desde is not None and hasta is not None:
@@ -180,76 +183,43 @@ class Transacciones:
                 raise Unprocessable("desde must not be after hasta (the range is [desde, hasta))")
             if desde == hasta:
                 return []  # [t, t) holds nothing
-        filters: list[dict] = [
-            {field: eq(str(value))}
+        query: dict = {
+            field: eq(str(value))
             for field, value in (("tipo", tipo), ("estado", estado), ("moneda", moneda))
             if value is not None
-        ]
-        low, high = _floor_second(desde), _ceil_second(hasta)
-        ranged = desde is not None or hasta is not None
-        base = [*filters, date_range("fecha", low, high)] if ranged else filters
-        sides = []
-        if cuenta_ids:
-            ids = sorted(set(cuenta_ids))
-            match = eq(ids[0]) if len(ids) == 1 else {"$in": ids}
-            sides = [{"cuenta_origen_id": match}, {"cuenta_destino_id": match}]
-        # rows in [hasta, next whole second) come first newest-first; they are skipped too
-        skip = page.offset + await self._newer_than_range(filters, hasta, cuenta_ids)
-        if not sides:
-            cursor = self.col.find(_and(base), _PROJECTION).sort(NEWEST)
-            rows = await cursor.skip(skip).limit(page.limit + 1).to_list()
-        else:
-            merged: dict[str, dict] = {}
-            for side in sides:
-                cursor = self.col.find(_and([*base, side]), _PROJECTION).sort(NEWEST)
-                for row in await cursor.limit(skip + page.limit + 1).to_list():
-                    merged[row["transaccion_id"]] = row
-            newest_first = sorted(
-                merged.values(), key=lambda r: (r["fecha"], r["transaccion_id"]), reverse=True
+        }
+        if desde is not None or hasta is not None:
+            ids = query["transaccion_id"] = {}
+            if desde is not None:
+                ids["$gte"] = _first_ulid_from(desde)
+            if hasta is not None:
+                ids["$lt"] = _first_ulid_from(hasta)
+        if not cuenta_ids:
+            cursor = self.col.find(query, _PROJECTION).sort(NEWEST)
+            return await cursor.skip(page.offset).limit(page.limit + 1).to_list()
+        wanted = page.offset + page.limit + 1
+        found = await asyncio.gather(
+            *(
+                self.col.find({**query, side: eq(cuenta)}, _PROJECTION)
+                .sort(NEWEST)
+                .limit(wanted)
+                .to_list()
+                for cuenta in sorted(set(cuenta_ids))
+                for side in ("cuenta_origen_id", "cuenta_destino_id")
             )
-            rows = newest_first[skip : skip + page.limit + 1]
-        return [r for r in rows if _in_range(r["fecha"], desde, hasta)]
-
-    async def _newer_than_range(
-        self,
-        filters: list[dict],
-        hasta: datetime | None,
-        cuenta_ids: list[int] | None,
-    ) -> int:
-        """How many rows the widened query returns at the top that are not before ``hasta``:
-        those in [hasta, the next whole second)."""
-        if hasta is None or not hasta.microsecond:
-            return 0
-        window = [*filters, date_range("fecha", _floor_second(hasta), _ceil_second(hasta))]
-        projection = {"_id": 0, "fecha": 1, "cuenta_origen_id": 1, "cuenta_destino_id": 1}
-        rows = await self.col.find(_and(window), projection).to_list()
-        ids = set(cuenta_ids or ())
-        return sum(
-            1
-            for r in rows
-            if r["fecha"] >= hasta
-            and (not ids or r.get("cuenta_origen_id") in ids or r.get("cuenta_destino_id") in ids)
         )
+        merged = {row["transaccion_id"]: row for rows in found for row in rows}
+        newest_first = sorted(merged.values(), key=lambda r: r["transaccion_id"], reverse=True)
+        return newest_first[page.offset : wanted]
 
 
-def _and(clauses: list[dict]) -> dict:
-    if not clauses:
-        return {}
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
-
-def _in_range(value: datetime, desde: datetime | None, hasta: datetime | None) -> bool:
-    return (desde is None or value >= desde) and (hasta is None or value < hasta)
-
-
-def _floor_second(value: datetime | None) -> datetime | None:
-    return None if value is None else value.replace(microsecond=0)
-
-
-def _ceil_second(value: datetime | None) -> datetime | None:
-    if value is None or not value.microsecond:
-        return value
-    return value.replace(microsecond=0) + timedelta(seconds=1)
+def _first_ulid_from(instant: datetime) -> str:
+    """The smallest ULID of the first whole millisecond at or after ``instant``: a
+    ``transaccion_id`` is ``>=`` it exactly when its ``fecha`` is ``>= instant``."""
+    micros = (instant - _EPOCH) // timedelta(microseconds=1)
+    millis = -(-micros // 1000)  # rounded up
+    millis = min(max(millis, 0), _ULID_LAST_MS)  # ULIDs span 1970 to the year 10889
+    return str(ULID.from_bytes(millis.to_bytes(6, "big") + bytes(10)))
 
 
 def _utc(value: datetime | None) -> datetime | None:

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
+import sys
 import time
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import httpx
@@ -22,6 +25,7 @@ from transacciones_support import (
     wait_settled,
     withdrawal,
 )
+from ulid import ULID
 
 from infra.local.cli import main as cli
 from services.common.auth import Role, issue_token
@@ -235,7 +239,8 @@ def test_a_deposit_completes_and_is_in_the_journal(api, ledger, col):
     assert tx["cuenta_origen_id"] is None and tx["cuenta_destino_id"] == cuenta
     assert tx["motivo"] is None and tx["reversa_de"] is None
     assert tx["fecha"].endswith("Z") and tx["fecha"] == tx["created_at"]
-    assert len(tx["transaccion_id"]) == 26  # a ULID
+    # a ULID of fecha's millisecond: lists sort and filter dates by it
+    assert ULID.from_str(tx["transaccion_id"]).datetime == datetime.fromisoformat(tx["fecha"])
     assert ledger.legs_of(tx["transaccion_id"]) == {(cuenta, Decimal("100.50"))}
     assert ledger.balances([cuenta])[cuenta] == Decimal("100.50")
     stored = col.find_one({"transaccion_id": tx["transaccion_id"]})
@@ -424,6 +429,9 @@ def test_date_range_is_inclusive_start_exclusive_end_to_the_millisecond(api, led
     today = first["fecha"][:10]
     assert set(ids(today)) >= {first["transaccion_id"], second["transaccion_id"]}
     assert ids(second["fecha"], second["fecha"]) == []  # [t, t) is empty
+    # any date the API accepts works, before 1970 and far in the future too
+    assert second["transaccion_id"] in ids("0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z")
+    assert ids("0885-04-16T15:45:38+20:47", "1969-12-31T23:59:59.999Z") == []
     backwards = api.get(
         "/transacciones", params={"desde": second["fecha"], "hasta": first["fecha"]}
     )
@@ -531,10 +539,15 @@ def test_when_cuentas_is_unreachable_the_transaction_waits_and_recovery_finishes
         assert pending["estado"] == "PENDIENTE"
         assert response.headers["Location"] == f"/transacciones/{pending['transaccion_id']}"
         assert lonely.get(f"/transacciones/{pending['transaccion_id']}").json() == pending
-        # a retry while cuentas is still unreachable: the same transaction, still pending
+        # nothing ever reached cuentas, so the lease is over at once: a retry posts again
+        assert col.find_one({"idempotency_key": key})["lease_until"] <= datetime.now(UTC)
         retry = post(lonely, deposit(cuenta, "7.00"), key)
-        assert retry.status_code == 202
         assert retry.json()["transaccion_id"] == pending["transaccion_id"]
+        # still pending, unless the stack's own recovery timer (it has cuentas) got there first
+        assert (retry.status_code, retry.json()["estado"]) in (
+            (202, "PENDIENTE"),
+            (201, "COMPLETADA"),
+        )
     assert ledger.balances([cuenta])[cuenta] == 0
     time.sleep(1.1)  # its lease is over
     monkeypatch.setenv("CLOUDBANK_TRANSACCIONES_LEASE_SECONDS", "1")
@@ -634,3 +647,19 @@ def test_mongodb_down_is_503_not_500(settings, monkeypatch):
     for response in (one, created):
         assert response.status_code == 503, response.text
         assert response.json()["code"] == "unavailable"
+
+
+def test_migrate_creates_the_indexes_and_drops_obsolete_ones(col, settings):
+    col.create_index([("tipo", 1), ("fecha", -1), ("transaccion_id", -1)], name="tipo_fecha")
+    result = subprocess.run(
+        [sys.executable, "-m", "services.transacciones.migrate"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    fields = {tuple(k for k, _ in info["key"]) for info in col.index_information().values()}
+    assert ("tipo", "fecha", "transaccion_id") not in fields
+    assert {("transaccion_id",), ("idempotency_key",), ("reversa_lock",)} <= fields
+    assert {(x, "transaccion_id") for x in ("cuenta_origen_id", "tipo", "estado")} <= fields

@@ -53,7 +53,8 @@ def test_find_compares_datetimes_in_whole_seconds(coll):
     half = BASE.replace(microsecond=500_000)
     assert keys(coll, {"fecha": {"$gte": half}}) == [1, 2, 3]  # MongoDB: [2, 3]
     assert keys(coll, {"fecha": {"$lt": half}}) == []  # MongoDB: [1]
-    # workaround (service.list): whole-second bounds are exact, the rest is filtered in Python
+    # whole-second bounds are exact; service.list asks a transaccion_id range instead (a ULID
+    # of fecha's millisecond), which is exact and indexed
     whole = date_range("fecha", BASE, BASE + dt.timedelta(seconds=1))
     assert keys(coll, whole) == [1, 2]
 
@@ -61,7 +62,7 @@ def test_find_compares_datetimes_in_whole_seconds(coll):
 def test_or_next_to_another_condition_matches_too_much(coll):
     query = {"s": {"$eq": "P"}, "$or": [{"l": {"$lte": BASE}}, {"l": None}]}
     assert keys(coll, query) == [1, 2, 3]  # MongoDB: [1, 2]
-    # workaround (service.list, recovery): one indexed query per branch, merged in Python
+    # workaround (service.list, recovery): no $or; one indexed query per branch, merged
     assert keys(coll, {"s": {"$eq": "P"}, "l": {"$lte": BASE}}) == [1]
 
 
