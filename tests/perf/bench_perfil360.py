@@ -286,7 +286,7 @@ def run_cached(s: Settings, ids: list[int], seconds: float, concurrency: int) ->
     out = subprocess.run(
         [
             "wrk",
-            "-t2",
+            f"-t{min(2, concurrency)}",
             f"-c{concurrency}",
             f"-d{seconds}s",
             "-s",
