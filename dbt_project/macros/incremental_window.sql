@@ -1,16 +1,20 @@
-{#- The rows an incremental fact (re)processes in this run:
-    - with the `min_dt`/`max_dt` vars (the orchestrator's partition window): the partitions in
-      that window, whatever their state (backfills, reprocessing);
-    - otherwise, on an incremental run: every row changed since the newest change already
-      loaded (`>=`: rows sharing that instant are merged again by unique_key, never lost);
+{#- The rows an incremental fact (re)processes in this run, merged by unique_key:
+    - every row changed since the newest change already loaded (`>=`: rows sharing that
+      instant are merged again, never lost);
+    - and, with the `min_dt`/`max_dt` vars (the run's partition window, i.e. the business
+      dates the pipeline re-extracted, or a backfill's), every row of those partitions,
+      whatever its updated_at;
     - on a first or full-refresh run: everything. -#}
 {% macro incremental_window(partition_column='partition_dt', watermark_column='updated_at') -%}
     {%- set min_dt, max_dt = var('min_dt', none), var('max_dt', none) -%}
-    {%- if min_dt and max_dt -%}
-        where {{ partition_column }} between {{ date_literal(min_dt) }} and {{ date_literal(max_dt) }}
-    {%- elif min_dt or max_dt -%}
+    {%- if (min_dt and not max_dt) or (max_dt and not min_dt) -%}
         {{ exceptions.raise_compiler_error("min_dt and max_dt go together") }}
-    {%- elif loads_incrementally() -%}
+    {%- endif -%}
+    {%- set incremental = loads_incrementally() -%}
+    {%- if incremental and min_dt -%}
+        where {{ partition_column }} between {{ date_literal(min_dt) }} and {{ date_literal(max_dt) }}
+           or {{ watermark_column }} >= (select max({{ watermark_column }}) from {{ this }})
+    {%- elif incremental -%}
         where {{ watermark_column }} >= (select max({{ watermark_column }}) from {{ this }})
     {%- endif -%}
 {%- endmacro %}

@@ -50,4 +50,10 @@ if [ -f services/web/package-lock.json ]; then
   # build the bundle when dist/ is missing or older than the sources
   .venv/bin/python -m services.web.build
 fi
+# --- dbt: the manifest the Dagster definitions read (built here, never on import), when any
+# file of dbt_project/ is newer than it
+if .venv/bin/python -c 'import sys; from orchestration.defs.dbt.project import manifest_is_stale; sys.exit(0 if manifest_is_stale() else 1)'; then
+  log "building the dbt manifest (dbt parse)"
+  .venv/bin/python -m orchestration.defs.dbt.project >/dev/null
+fi
 log "setup complete"

@@ -5,15 +5,15 @@ This module imports nothing that needs the manifest, so set-up can build it with
 runs ``dbt parse``); importing the definitions never parses the project.
 
 ``dbt_project/profiles.yml`` reads its connection details from the environment. They are
-derived from the settings here, in one place, for every runner (Dagster, the tests,
-``cloudbank dbt``): ``dbt_env(settings)``.
+derived from the settings here, in one place, for every runner (the Dagster assets, the
+tests, set-up): ``dbt_env(settings)``. Set-up runs ``python -m orchestration.defs.dbt.project``,
+which is ``prepare-and-package`` with that environment (so runs can parse partially).
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 from dagster_dbt import DbtProject
 
@@ -32,14 +32,11 @@ def duckdb_path(settings: Settings) -> Path:
     return settings.var_dir / "dbt" / "cloudbank.duckdb"
 
 
-def lake_root(settings: Settings) -> str:
-    """The lake as DuckDB's read_parquet wants it: a plain path for ``file://``, else the
-    URL itself (``s3://…``, read through fsspec)."""
-    url = settings.effective_lake_url
-    parsed = urlparse(url)
-    if parsed.scheme in ("", "file"):
-        return unquote(parsed.path).rstrip("/")
-    return url.rstrip("/")
+def catalog_file(settings: Settings) -> Path:
+    """The raw layer's local catalog (DuckDB views raw.<table>), attached read-only by dbt."""
+    from orchestration.lib.resources import catalog_path
+
+    return catalog_path(settings.var_dir)
 
 
 def dbt_env(settings: Settings | None = None) -> dict[str, str]:
@@ -48,7 +45,7 @@ def dbt_env(settings: Settings | None = None) -> dict[str, str]:
     return {
         "CLOUDBANK_DBT_TARGET": dbt_target(settings),
         "CLOUDBANK_DBT_DUCKDB_PATH": str(duckdb_path(settings)),
-        "CLOUDBANK_DBT_LAKE_ROOT": lake_root(settings),
+        "CLOUDBANK_DBT_CATALOG_PATH": str(catalog_file(settings)),
         "CLOUDBANK_GLUE_DATABASE": settings.glue_database,
         "CLOUDBANK_MARTS_DATABASE": settings.marts_database,
         "CLOUDBANK_AWS_REGION": settings.aws_region,
@@ -59,10 +56,10 @@ def dbt_env(settings: Settings | None = None) -> dict[str, str]:
     }
 
 
-def export_dbt_env(settings: Settings | None = None) -> None:
-    """Put ``dbt_env`` into this process's environment, which dbt subprocesses inherit
-    (dagster-dbt passes ``os.environ`` on)."""
-    env = dbt_env(settings)
+def export_dbt_env(settings: Settings | None = None, **extra: str) -> None:
+    """Put ``dbt_env`` (and ``extra``) into this process's environment, which dbt
+    subprocesses inherit (dagster-dbt passes ``os.environ`` on)."""
+    env = {**dbt_env(settings), **extra}
     duckdb_file = Path(env["CLOUDBANK_DBT_DUCKDB_PATH"])
     duckdb_file.parent.mkdir(parents=True, exist_ok=True)
     os.environ.update(env)
@@ -96,6 +93,20 @@ def prepare(settings: Settings | None = None, *, only_if_stale: bool = False) ->
     export_dbt_env(settings or get_settings())
     dbt_project.preparer.prepare(dbt_project)
     return True
+
+
+def prune_targets(keep: int = 5) -> None:
+    """dagster-dbt gives each invocation its own target folder; keep only the newest few."""
+    import shutil
+
+    target = Path(dbt_project.project_dir) / dbt_project.target_path
+    runs = sorted(
+        (p for p in target.glob("cloudbank_dbt-*") if p.is_dir()),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for old in runs[keep:]:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 if __name__ == "__main__":  # python -m orchestration.defs.dbt.project (set-up)

@@ -1,15 +1,14 @@
-"""The dbt CLI resource, running the project with the environment derived from the settings."""
-
-from __future__ import annotations
+"""The dbt CLI resource. Nothing is read from the settings here: the environment dbt runs
+with (profiles.yml reads it) is derived at run time by the assets (``run_env``)."""
 
 import shutil
 import sys
 from pathlib import Path
 
+import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from orchestration.defs.dbt.project import dbt_project, export_dbt_env
-from services.common.settings import Settings, get_settings
+from orchestration.defs.dbt.project import dbt_project
 
 
 def dbt_executable() -> str:
@@ -18,8 +17,7 @@ def dbt_executable() -> str:
     return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
 
 
-def dbt_resource(settings: Settings | None = None) -> DbtCliResource:
-    export_dbt_env(settings or get_settings())
+def dbt_resource() -> DbtCliResource:
     return DbtCliResource(
         project_dir=dbt_project,
         profiles_dir=str(dbt_project.profiles_dir),
@@ -27,4 +25,6 @@ def dbt_resource(settings: Settings | None = None) -> DbtCliResource:
     )
 
 
-resources = {"dbt": dbt_resource}
+@dg.definitions
+def defs() -> dg.Definitions:
+    return dg.Definitions(resources={"dbt": dbt_resource()})

@@ -1,9 +1,10 @@
 """A small, hand-checkable bank written to a lake exactly as the pipeline writes it.
 
-Hive-partitioned zstd Parquet at ``<lake>/raw/<source>/<table>/dt=YYYY-MM-DD/part-00000.parquet``
-in the lake schema of ``ingestion.tables`` (money in céntimos, UTC timestamps, PII as
-``_hash``/``_masked``). Dimensions get two daily snapshots (the older one differs, so staging
-must pick the latest); events are partitioned by business day.
+Through the lake's own writer (``ingestion.lake``: Hive-partitioned zstd Parquet with
+manifests, in the lake schema of ``ingestion.tables``: money in céntimos, UTC timestamps, PII
+as ``_hash``/``_masked``) and registered in the local catalog (``ingestion.catalog``: views
+``raw.<table>``), which is what dbt reads. Dimensions get two daily snapshots (the older one
+differs, so staging must pick the latest); events are partitioned by business day.
 
 The ledger is played like the services do: an opening leg per funded account, teller
 operations (``IDEM-…`` legs, no transaction document), transactions whose legs are journaled
@@ -21,110 +22,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
+from ingestion.catalog import LocalCatalog
+from ingestion.lake import Lake
+from ingestion.tables import TABLES
 from services.common.money import from_minor
 
 AS_OF = date(2025, 3, 15)
-
-TS = pa.timestamp("us", tz="UTC")
-_S, _I32, _I64, _D = pa.string(), pa.int32(), pa.int64(), pa.date32()
-
-
-def _lake_schemas() -> dict[str, pa.Schema]:
-    """The lake schemas, from the raw tables' single source of truth when it is available."""
-    try:
-        from ingestion.tables import TABLES
-    except ImportError:  # the raw layer's specs are not merged yet: their copy
-        return _SCHEMAS_COPY
-    return {key: spec.lake_schema for key, spec in TABLES.items()}
-
-
-_SCHEMAS_COPY = {
-    "clientes.clientes": pa.schema(
-        [
-            ("cliente_id", _I32),
-            ("nombre", _S),
-            ("apellido", _S),
-            ("email_hash", _S),
-            ("email_masked", _S),
-            ("telefono_hash", _S),
-            ("telefono_masked", _S),
-            ("fecha_registro", TS),
-            ("estado", _S),
-            ("updated_at", TS),
-        ]
-    ),
-    "clientes.documentos_identidad": pa.schema(
-        [
-            ("documento_id", _I32),
-            ("cliente_id", _I32),
-            ("tipo_documento", _S),
-            ("numero_documento_hash", _S),
-            ("numero_documento_masked", _S),
-            ("fecha_emision", _D),
-            ("fecha_vencimiento", _D),
-            ("created_at", TS),
-            ("updated_at", TS),
-        ]
-    ),
-    "cuentas.tipos_cuenta": pa.schema(
-        [
-            ("tipo_cuenta_id", _I32),
-            ("nombre", _S),
-            ("descripcion", _S),
-            ("costo_mantenimiento", _I64),
-            ("tasa_interes", pa.decimal128(5, 2)),
-            ("estado", _S),
-            ("updated_at", TS),
-        ]
-    ),
-    "cuentas.cuentas": pa.schema(
-        [
-            ("cuenta_id", _I32),
-            ("cliente_id", _I32),
-            ("tipo_cuenta_id", _I32),
-            ("numero_cuenta", _S),
-            ("saldo", _I64),
-            ("moneda", _S),
-            ("fecha_apertura", TS),
-            ("estado", _S),
-            ("version", _I32),
-            ("updated_at", TS),
-        ]
-    ),
-    "cuentas.movimientos": pa.schema(
-        [
-            ("movimiento_id", _I64),
-            ("cuenta_id", _I32),
-            ("transaccion_id", _S),
-            ("tipo", _S),
-            ("monto", _I64),
-            ("saldo_resultante", _I64),
-            ("moneda", _S),
-            ("created_at", TS),
-            ("updated_at", TS),
-        ]
-    ),
-    "transacciones.transacciones": pa.schema(
-        [
-            ("transaccion_id", _S),
-            ("tipo", _S),
-            ("cuenta_origen_id", _I32),
-            ("cuenta_destino_id", _I32),
-            ("monto", _I64),
-            ("moneda", _S),
-            ("descripcion", _S),
-            ("estado", _S),
-            ("motivo", _S),
-            ("fecha", TS),
-            ("metadata", _S),
-            ("reversa_de", _S),
-            ("created_at", TS),
-            ("updated_at", TS),
-        ]
-    ),
-}
 
 
 def at(day: date, hour: int = 12, minute: int = 0) -> datetime:
@@ -272,8 +176,9 @@ class Bank:
         cuenta.estado, cuenta.updated_at = estado, when
 
     # --- writing the lake ---------------------------------------------------------------
-    def write(self, lake_root: Path, *, previous_snapshot: bool = True) -> None:
-        schemas = _lake_schemas()
+    def write(self, lake_root: Path, catalog: Path, *, previous_snapshot: bool = True) -> None:
+        """The lake under ``lake_root`` and its catalog file ``catalog``."""
+        lake = Lake(Path(lake_root).as_uri())
         latest = self.as_of
         snapshots = {latest: self._dimension_rows(latest)}
         if previous_snapshot:  # a day older, and different: staging must not read it
@@ -281,7 +186,7 @@ class Bank:
             snapshots[older] = self._dimension_rows(older, stale=True)
         for dt, tables in snapshots.items():
             for key, rows in tables.items():
-                _write(lake_root, key, dt, rows, schemas[key])
+                _write(lake, key, dt, rows)
         for key, rows, day_of in (
             ("cuentas.movimientos", self._movimiento_rows(), "created_at"),
             ("transacciones.transacciones", self._transaccion_rows(), "fecha"),
@@ -290,7 +195,8 @@ class Bank:
             for row in rows:
                 by_day.setdefault(row[day_of].date(), []).append(row)
             for dt, day_rows in by_day.items():
-                _write(lake_root, key, dt, day_rows, schemas[key])
+                _write(lake, key, dt, day_rows)
+        register(lake, catalog)
 
     def _dimension_rows(self, dt: date, stale: bool = False) -> dict[str, list[dict]]:
         snapshot_at = at(dt, 23, 59)
@@ -408,12 +314,20 @@ def money(cents: int) -> Decimal:
     return from_minor(cents)
 
 
-def _write(root: Path, key: str, dt: date, rows: list[dict], schema: pa.Schema) -> None:
-    source, table = key.split(".")
-    folder = root / "raw" / source / table / f"dt={dt.isoformat()}"
-    folder.mkdir(parents=True, exist_ok=True)
+def _write(lake: Lake, key: str, dt: date, rows: list[dict]) -> None:
+    spec = TABLES[key]
+    schema = spec.lake_schema
     data = pa.Table.from_pylist([{f.name: row.get(f.name) for f in schema} for row in rows], schema)
-    pq.write_table(data, folder / "part-00000.parquet", compression="zstd")
+    writer = lake.writer(spec, dt.isoformat(), run_id="fixture")
+    writer.write(data)
+    writer.commit(watermark=at(dt, 23, 59))
+
+
+def register(lake: Lake, catalog: Path) -> None:
+    """(Re)create the catalog's views over every raw table."""
+    local = LocalCatalog(catalog, lake)
+    for spec in TABLES.values():
+        local.register(spec)
 
 
 def small_bank(as_of: date = AS_OF) -> Bank:

@@ -45,10 +45,11 @@ def run_marts_pipeline(as_of: str = AS_OF.isoformat()) -> PipelineRun:
     prepare(only_if_stale=True)  # the definitions below read the manifest when imported
     from orchestration.defs.dbt.assets import analytics_snapshot, cloudbank_dbt
     from orchestration.defs.dbt.resources import dbt_resource
+    from orchestration.lib.resources import CatalogResource, LakeResource
 
     result = materialize(
         [cloudbank_dbt, analytics_snapshot],
-        resources={"dbt": dbt_resource()},
+        resources={"dbt": dbt_resource(), "lake": LakeResource(), "catalog": CatalogResource()},
         run_config={"ops": {"cloudbank_dbt": {"config": {"as_of_date": as_of}}}},
         instance=DagsterInstance.ephemeral(),
         raise_on_error=False,

@@ -6,9 +6,11 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from analytics_lake import small_bank
+from analytics_lake import register, small_bank
 from analytics_support import Published, run_marts_pipeline, settings_env
 
+from ingestion.lake import Lake
+from orchestration.lib.resources import catalog_path
 from services.common.auth import Role, issue_token
 
 
@@ -16,9 +18,8 @@ from services.common.auth import Role, issue_token
 def published(tmp_path_factory) -> Published:
     root = tmp_path_factory.mktemp("analytics")
     bank = small_bank()
-    lake = root / "lake"
-    bank.write(lake)
-    var_dir = root / "var"
+    lake, var_dir = root / "lake", root / "var"
+    bank.write(lake, catalog_path(var_dir))
     with settings_env(var_dir=str(var_dir), lake_url=lake.as_uri()):
         run = run_marts_pipeline()
     assert run.success, "the pipeline over the fixture lake failed"
@@ -31,6 +32,7 @@ def published_copy(published, tmp_path) -> Published:
     var_dir, lake = tmp_path / "var", tmp_path / "lake"
     shutil.copytree(published.var_dir, var_dir)
     shutil.copytree(published.lake, lake)
+    register(Lake(lake.as_uri()), catalog_path(var_dir))  # views over the copied lake
     return Published(published.bank, lake, var_dir, published.run)
 
 
