@@ -122,19 +122,24 @@ class SnapshotCache:
                 return False
             if stamp == self.state.stamp:
                 return False
+            current = self.state.served
             try:
                 bundle = self.loader.load()
                 last_run = self.loader.last_run()
+                if bundle is None:
+                    served = None
+                elif current is not None and current.bundle.run_id == bundle.run_id:
+                    served = Served(current.views, last_run, current.docs_html, current._rendered)
+                else:  # Views indexes every mart: an incomplete snapshot fails here
+                    served = Served(Views(bundle), last_run, self.loader.docs(bundle.run_id))
             except Exception:
                 log.exception("cannot load the published snapshot; serving the previous one")
                 return False
-            current = self.state.served
-            if bundle is None:
-                served = None
-            elif current is not None and current.bundle.run_id == bundle.run_id:
-                served = Served(current.views, last_run, current.docs_html, current._rendered)
-            else:
-                served = Served(Views(bundle), last_run, self.loader.docs(bundle.run_id))
+            if (
+                served is not None
+                and served is not current
+                and served.bundle is not getattr(current, "bundle", None)
+            ):
                 log.info("serving snapshot %s (as of %s)", bundle.run_id, bundle.as_of)
             self.state = State(served=served, last_run=last_run, stamp=stamp)
             return True
@@ -150,22 +155,17 @@ class AthenaLoader:
     """AWS: the pointer, run record and docs on S3 (``<lake>/analytics/``), the marts read
     from Athena at the Iceberg snapshots the pointer names, once per published run."""
 
-    def __init__(self, prefix: str, marts_for: Callable[[dict[str, int]], Any], fs=None):
-        import fsspec
-
-        if fs is None:
-            fs, prefix = fsspec.core.url_to_fs(prefix)
+    def __init__(self, fs, prefix: str, marts_for: Callable[[dict[str, int]], Any]):
         self.fs, self.prefix = fs, prefix.rstrip("/")
         self.marts_for = marts_for  # snapshots -> a MartReader (AthenaMarts)
 
     @classmethod
     def for_settings(cls, settings) -> AthenaLoader:
         from services.analytics.sources import AthenaMarts
+        from services.analytics.store import remote_analytics
 
-        return cls(
-            settings.effective_lake_url.rstrip("/") + "/analytics",
-            lambda snapshots: AthenaMarts.for_settings(settings, snapshots),
-        )
+        fs, prefix = remote_analytics(settings)
+        return cls(fs, prefix, lambda snapshots: AthenaMarts.for_settings(settings, snapshots))
 
     def _read(self, name: str) -> bytes | None:
         try:

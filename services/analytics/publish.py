@@ -21,15 +21,10 @@ from services.analytics.store import (
     RunRecord,
     SnapshotStore,
     check_run_id,
+    remote_analytics,
     utcnow_iso,
 )
 from services.common.settings import Settings
-
-
-def _s3(settings: Settings):
-    import fsspec
-
-    return fsspec.core.url_to_fs(settings.effective_lake_url.rstrip("/") + "/analytics")
 
 
 def record_run(settings: Settings, run_id: str, checks: Iterable[Check], *, ok: bool) -> RunRecord:
@@ -47,7 +42,7 @@ def record_run(settings: Settings, run_id: str, checks: Iterable[Check], *, ok: 
 
 def _write_record(settings: Settings, record: RunRecord) -> None:
     if settings.env == "aws":
-        fs, prefix = _s3(settings)
+        fs, prefix = remote_analytics(settings)
         fs.pipe_file(f"{prefix}/last_run.json", record.to_json().encode())
     else:
         SnapshotStore.for_settings(settings).record_run(record)
@@ -56,7 +51,7 @@ def _write_record(settings: Settings, record: RunRecord) -> None:
 def store_docs(settings: Settings, run_id: str, static_index: Path) -> None:
     """Keep the run's dbt docs page (``dbt docs generate --static``) with its snapshot."""
     if settings.env == "aws":
-        fs, prefix = _s3(settings)
+        fs, prefix = remote_analytics(settings)
         fs.put_file(str(static_index), f"{prefix}/runs/{check_run_id(run_id)}/dbt-docs/index.html")
         return
     target = SnapshotStore.for_settings(settings).docs_dir(run_id)
@@ -82,7 +77,7 @@ def publish(settings: Settings, run_id: str, *, duckdb_path: Path | None = None)
             generado_en=utcnow_iso(),
             snapshots=snapshots,
         )
-        fs, prefix = _s3(settings)
+        fs, prefix = remote_analytics(settings)
         fs.pipe_file(f"{prefix}/current.json", pointer.to_json().encode())
         _mark_published(settings, run_id)
         return None
@@ -98,7 +93,7 @@ def publish(settings: Settings, run_id: str, *, duckdb_path: Path | None = None)
 
 def _mark_published(settings: Settings, run_id: str) -> None:
     if settings.env == "aws":
-        fs, prefix = _s3(settings)
+        fs, prefix = remote_analytics(settings)
         try:
             record = RunRecord.from_json(fs.cat_file(f"{prefix}/last_run.json").decode())
         except FileNotFoundError:

@@ -52,6 +52,8 @@ class Views:
     def __init__(self, bundle: Bundle):
         self.bundle = bundle
         m = bundle.marts
+        if len(m.get("kpi_dashboard_resumen", [])) != 1:
+            raise ValueError(f"snapshot {bundle.run_id} has no dashboard row")
         self.resumen = m["kpi_dashboard_resumen"][0]
         self.monedas = sorted(m["kpi_dashboard_monedas"], key=_currency_key)
         self.clientes_estado = sorted(

@@ -21,6 +21,8 @@ from typing import Any, Protocol
 from services.analytics.store import MARTS, Bundle, jsonable, utcnow_iso
 
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
+#: How often PyAthena polls a running query.
+POLL_SECONDS = 0.5
 
 
 def _identifier(name: str) -> str:
@@ -125,6 +127,7 @@ class AthenaMarts:
                 s3_staging_dir=settings.athena_results_url,
                 region_name=settings.aws_region,
                 work_group=settings.athena_workgroup,
+                poll_interval=POLL_SECONDS,
             )
 
         return cls(f"{settings.marts_database}_marts", connect=connect, snapshots=snapshots)

@@ -67,6 +67,17 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+def remote_analytics(settings: Settings):
+    """(fsspec filesystem, path) of ``<lake>/analytics`` for the AWS mode (``AWS_ENDPOINT_URL``
+    honoured, as the lake does, for S3-compatible endpoints)."""
+    import fsspec
+
+    url = settings.effective_lake_url.rstrip("/") + "/analytics"
+    endpoint = os.environ.get("AWS_ENDPOINT_URL")
+    options = {"endpoint_url": endpoint} if endpoint and url.startswith("s3://") else {}
+    return fsspec.core.url_to_fs(url, **options)
+
+
 def check_run_id(run_id: str) -> str:
     if not _RUN_ID.fullmatch(run_id):
         raise ValueError(f"not a run id: {run_id!r}")

@@ -86,9 +86,20 @@ def run_settings(lake: LakeResource) -> Settings:
     return get_settings().model_copy(update={"lake_url": lake.get().url})
 
 
+def warehouse_path(settings: Settings, catalog: CatalogResource) -> Path:
+    """dbt's DuckDB file: ``var/dbt/cloudbank.duckdb``, or beside a catalog the run points
+    elsewhere (a warehouse belongs to the raw layer it was built from: its incremental facts
+    must never mix two lakes)."""
+    if catalog.duckdb_path:
+        return Path(catalog.duckdb_path).parent / "dbt_cloudbank.duckdb"
+    return duckdb_path(settings)
+
+
 def _export_env(settings: Settings, lake: LakeResource, catalog: CatalogResource) -> None:
     """dbt's environment: the settings, with the lake and catalog of the run's resources."""
-    extra = {"AWS_ENDPOINT_URL": lake.endpoint_url} if lake.endpoint_url else {}
+    extra = {"CLOUDBANK_DBT_DUCKDB_PATH": str(warehouse_path(settings, catalog))}
+    if lake.endpoint_url:
+        extra["AWS_ENDPOINT_URL"] = lake.endpoint_url
     if catalog.duckdb_path:
         extra["CLOUDBANK_DBT_CATALOG_PATH"] = catalog.duckdb_path
     export_dbt_env(settings, **extra)

@@ -60,7 +60,7 @@ def export_dbt_env(settings: Settings | None = None, **extra: str) -> None:
     """Put ``dbt_env`` (and ``extra``) into this process's environment, which dbt
     subprocesses inherit (dagster-dbt passes ``os.environ`` on)."""
     env = {**dbt_env(settings), **extra}
-    duckdb_file = Path(env["CLOUDBANK_DBT_DUCKDB_PATH"])
+    duckdb_file = Path(env["CLOUDBANK_DBT_DUCKDB_PATH"])  # dbt does not create its folder
     duckdb_file.parent.mkdir(parents=True, exist_ok=True)
     os.environ.update(env)
 

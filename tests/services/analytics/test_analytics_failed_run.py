@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+import pytest
 from analytics_support import run_marts_pipeline, settings_env
 from fastapi.testclient import TestClient
 
 from services.analytics.store import SnapshotStore
+
+# a dbt run (or compile) per module: minutes on a busy machine
+pytestmark = pytest.mark.timeout(1200)
 
 
 def _unbalance_account(lake, cuenta_id: int, cents: int) -> None:

@@ -14,6 +14,9 @@ from analytics_lake import TIPOS_CUENTA, half_up, money
 
 from services.analytics.store import MARTS, SnapshotStore
 
+# a dbt run (or compile) per module: minutes on a busy machine
+pytestmark = pytest.mark.timeout(1200)
+
 CURRENCIES = ("PEN", "USD", "EUR")
 
 
