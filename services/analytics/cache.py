@@ -135,11 +135,7 @@ class SnapshotCache:
             except Exception:
                 log.exception("cannot load the published snapshot; serving the previous one")
                 return False
-            if (
-                served is not None
-                and served is not current
-                and served.bundle is not getattr(current, "bundle", None)
-            ):
+            if served is not None and (current is None or current.views is not served.views):
                 log.info("serving snapshot %s (as of %s)", bundle.run_id, bundle.as_of)
             self.state = State(served=served, last_run=last_run, stamp=stamp)
             return True
