@@ -173,10 +173,10 @@ def cloudbank_dbt(
     ),
 )
 def analytics_snapshot(
-    context: dg.AssetExecutionContext, lake: LakeResource
+    context: dg.AssetExecutionContext, lake: LakeResource, catalog: CatalogResource
 ) -> dg.MaterializeResult:
     settings = run_settings(lake)
-    bundle = publish(settings, context.run.run_id, duckdb_path=duckdb_path(settings))
+    bundle = publish(settings, context.run.run_id, duckdb_path=warehouse_path(settings, catalog))
     metadata: dict[str, Any] = {"run_id": context.run.run_id}
     if bundle is not None:
         metadata["as_of"] = bundle.as_of

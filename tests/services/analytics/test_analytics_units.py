@@ -168,3 +168,13 @@ def test_dbt_env_follows_the_settings(tmp_path):
     assert (aws["CLOUDBANK_DBT_TARGET"], aws["CLOUDBANK_GLUE_DATABASE"]) == ("athena", "raw_db")
     assert aws["CLOUDBANK_MARTS_DATABASE"] == "bi"
     assert Path(aws["CLOUDBANK_DBT_DUCKDB_PATH"]).name == "cloudbank.duckdb"
+
+
+def test_a_run_pointed_at_another_catalog_builds_its_own_warehouse(tmp_path):
+    from orchestration.defs.dbt.assets import warehouse_path
+    from orchestration.lib.resources import CatalogResource
+
+    settings = Settings(_env_file=None, var_dir=tmp_path / "var")
+    assert warehouse_path(settings, CatalogResource()) == tmp_path / "var/dbt/cloudbank.duckdb"
+    other = CatalogResource(kind="local", duckdb_path=str(tmp_path / "x" / "lake_catalog.duckdb"))
+    assert warehouse_path(settings, other) == tmp_path / "x" / "dbt_cloudbank.duckdb"
