@@ -109,6 +109,22 @@ def prune_targets(keep: int = 5) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-if __name__ == "__main__":  # python -m orchestration.defs.dbt.project (set-up)
+def main(argv: list[str] | None = None) -> None:
+    """``python -m orchestration.defs.dbt.project``: build the manifest (set-up);
+    ``--env``: print the environment as shell exports, to run dbt by hand."""
+    import argparse
+    import shlex
+
+    parser = argparse.ArgumentParser(prog="python -m orchestration.defs.dbt.project")
+    parser.add_argument("--env", action="store_true", help="print `export` lines for dbt")
+    args = parser.parse_args(argv)
+    if args.env:
+        for key, value in dbt_env().items():
+            print(f"export {key}={shlex.quote(value)}")
+        return
     prepare()
     print(f"dbt manifest: {dbt_project.manifest_path}")
+
+
+if __name__ == "__main__":
+    main()
