@@ -73,6 +73,7 @@ class Served:
     last_run: RunRecord | None
     docs_html: bytes | None = None
     _rendered: dict[Hashable, bytes] = field(default_factory=dict)
+    _replays: dict[tuple[str, bytes], bytes] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -83,11 +84,21 @@ class Served:
         body = self._rendered.get(key)
         if body is None:
             body = build(self.views).model_dump_json().encode()
-            with self._lock:
-                if len(self._rendered) >= MAX_RENDERED:
-                    self._rendered.clear()
-                self._rendered[key] = body
+            self._remember(self._rendered, key, body)
         return body
+
+    def remember(self, path: str, query_string: bytes, body: bytes) -> None:
+        """This 200 answer, for the fast path to replay to the same request."""
+        self._remember(self._replays, (path, query_string), body)
+
+    def replay(self, path: str, query_string: bytes) -> bytes | None:
+        return self._replays.get((path, query_string))
+
+    def _remember(self, memo: dict, key: Hashable, body: bytes) -> None:
+        with self._lock:
+            if len(memo) >= MAX_RENDERED:
+                memo.clear()
+            memo[key] = body
 
 
 @dataclass
@@ -129,7 +140,13 @@ class SnapshotCache:
                 if bundle is None:
                     served = None
                 elif current is not None and current.bundle.run_id == bundle.run_id:
-                    served = Served(current.views, last_run, current.docs_html, current._rendered)
+                    served = Served(
+                        current.views,
+                        last_run,
+                        current.docs_html,
+                        current._rendered,
+                        current._replays,
+                    )
                 else:  # Views indexes every mart: an incomplete snapshot fails here
                     served = Served(Views(bundle), last_run, self.loader.docs(bundle.run_id))
             except Exception:

@@ -13,8 +13,10 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
+from starlette.middleware import Middleware
 
 from services.analytics.cache import SnapshotCache, loader_for
+from services.analytics.fastpath import SnapshotFastPath
 from services.analytics.views import router
 from services.common.app import create_app
 from services.common.errors import NotFound
@@ -81,3 +83,5 @@ app = create_app(
     ready_check=ready_check,
     lifespan=lifespan,
 )
+# innermost of the app's middlewares: inside the kit's request id, access log and CORS
+app.user_middleware.append(Middleware(SnapshotFastPath, state=app.state))

@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from services.analytics import schemas as s
+from services.analytics.cache import Served
 from services.analytics.calidad import calidad_of
 from services.analytics.deps import Cache, EstadoTransaccion, Snapshot, TipoTransaccion
 from services.common.auth import Scope, require
@@ -27,7 +28,10 @@ DesdeQ = Annotated[date | None, Query(description="first month (any day in it), 
 HastaQ = Annotated[date | None, Query(description="last month (any day in it), inclusive")]
 
 
-def _json(body: bytes) -> Response:
+def _json(request: Request, snap: Served, key: tuple, build) -> Response:
+    """The rendered answer (once per snapshot and parameters), kept for the fast path."""
+    body = snap.render(key, build)
+    snap.remember(request.url.path, request.scope["query_string"], body)
     return Response(content=body, media_type="application/json")
 
 
@@ -45,8 +49,8 @@ def _value(member) -> str | None:
     summary="Executive dashboard: clients, accounts, balances and volume per currency",
     responses=_503,
 )
-async def dashboard_ejecutivo(snap: Snapshot) -> Response:
-    return _json(snap.render(("dashboard",), lambda v: v.dashboard()))
+async def dashboard_ejecutivo(request: Request, snap: Snapshot) -> Response:
+    return _json(request, snap, ("dashboard",), lambda v: v.dashboard())
 
 
 @router.get(
@@ -55,9 +59,9 @@ async def dashboard_ejecutivo(snap: Snapshot) -> Response:
     summary="Clients per state (every state, with its share)",
     responses=_503,
 )
-async def clientes_por_estado(snap: Snapshot, page: Pagination) -> Response:
+async def clientes_por_estado(request: Request, snap: Snapshot, page: Pagination) -> Response:
     key = ("clientes_por_estado", page.limit, page.offset)
-    return _json(snap.render(key, lambda v: v.clientes_por_estado(page)))
+    return _json(request, snap, key, lambda v: v.clientes_por_estado(page))
 
 
 @router.get(
@@ -66,9 +70,9 @@ async def clientes_por_estado(snap: Snapshot, page: Pagination) -> Response:
     summary="Active clients (definition in the body) and the list of them",
     responses=_503,
 )
-async def clientes_activos(snap: Snapshot, page: Pagination) -> Response:
+async def clientes_activos(request: Request, snap: Snapshot, page: Pagination) -> Response:
     key = ("clientes_activos", page.limit, page.offset)
-    return _json(snap.render(key, lambda v: v.clientes_activos(page)))
+    return _json(request, snap, key, lambda v: v.clientes_activos(page))
 
 
 @router.get(
@@ -77,9 +81,11 @@ async def clientes_activos(snap: Snapshot, page: Pagination) -> Response:
     summary="Accounts and balances per account type and currency (types without accounts too)",
     responses=_503,
 )
-async def cuentas_por_tipo(snap: Snapshot, page: Pagination, moneda: MonedaQ = None) -> Response:
+async def cuentas_por_tipo(
+    request: Request, snap: Snapshot, page: Pagination, moneda: MonedaQ = None
+) -> Response:
     key = ("cuentas_por_tipo", page.limit, page.offset, _value(moneda))
-    return _json(snap.render(key, lambda v: v.cuentas_por_tipo(page, _value(moneda))))
+    return _json(request, snap, key, lambda v: v.cuentas_por_tipo(page, _value(moneda)))
 
 
 @router.get(
@@ -88,9 +94,11 @@ async def cuentas_por_tipo(snap: Snapshot, page: Pagination, moneda: MonedaQ = N
     summary="Accounts with the highest balance, ranked within each currency",
     responses=_503,
 )
-async def top_cuentas(snap: Snapshot, page: Pagination, moneda: MonedaQ = None) -> Response:
+async def top_cuentas(
+    request: Request, snap: Snapshot, page: Pagination, moneda: MonedaQ = None
+) -> Response:
     key = ("top_cuentas", page.limit, page.offset, _value(moneda))
-    return _json(snap.render(key, lambda v: v.top_cuentas(page, _value(moneda))))
+    return _json(request, snap, key, lambda v: v.top_cuentas(page, _value(moneda)))
 
 
 @router.get(
@@ -100,6 +108,7 @@ async def top_cuentas(snap: Snapshot, page: Pagination, moneda: MonedaQ = None) 
     responses=_503,
 )
 async def transacciones_por_mes(
+    request: Request,
     snap: Snapshot,
     page: Pagination,
     moneda: MonedaQ = None,
@@ -116,7 +125,7 @@ async def transacciones_por_mes(
         "hasta": _month(hasta),
     }
     key = ("por_mes", page.limit, page.offset, *args.values())
-    return _json(snap.render(key, lambda v: v.transacciones_por_mes(page, **args)))
+    return _json(request, snap, key, lambda v: v.transacciones_por_mes(page, **args))
 
 
 @router.get(
@@ -126,6 +135,7 @@ async def transacciones_por_mes(
     responses=_503,
 )
 async def volumen_transacciones(
+    request: Request,
     snap: Snapshot,
     page: Pagination,
     moneda: MonedaQ = None,
@@ -140,7 +150,7 @@ async def volumen_transacciones(
         "hasta": _month(hasta),
     }
     key = ("volumen", page.limit, page.offset, *args.values())
-    return _json(snap.render(key, lambda v: v.volumen_transacciones(page, **args)))
+    return _json(request, snap, key, lambda v: v.volumen_transacciones(page, **args))
 
 
 @router.get(
@@ -150,13 +160,14 @@ async def volumen_transacciones(
     responses=_503,
 )
 async def actividad_diaria(
-    snap: Snapshot, page: Pagination, moneda: MonedaQ = None, tipo: TipoQ = None
+    request: Request, snap: Snapshot, page: Pagination, moneda: MonedaQ = None, tipo: TipoQ = None
 ) -> Response:
     key = ("actividad", page.limit, page.offset, _value(moneda), _value(tipo))
     return _json(
-        snap.render(
-            key, lambda v: v.actividad_diaria(page, moneda=_value(moneda), tipo=_value(tipo))
-        )
+        request,
+        snap,
+        key,
+        lambda v: v.actividad_diaria(page, moneda=_value(moneda), tipo=_value(tipo)),
     )
 
 
@@ -166,8 +177,8 @@ async def actividad_diaria(
     summary="Per source table: partition read, newest change (watermark), rows",
     responses=_503,
 )
-async def frescura(snap: Snapshot) -> Response:
-    return _json(snap.render(("frescura",), lambda v: v.frescura()))
+async def frescura(request: Request, snap: Snapshot) -> Response:
+    return _json(request, snap, ("frescura",), lambda v: v.frescura())
 
 
 @router.get(

@@ -224,3 +224,33 @@ def test_the_bundle_on_disk_is_plain_json_with_exact_decimals(store):
     data = json.loads((store.run_dir("run-a") / "bundle.json").read_text())
     assert data["marts"]["kpi_dashboard_monedas"][1]["saldo_total"] == "150.01"
     assert store.current_run_id() == "run-a"
+
+
+def test_the_fast_path_replays_only_what_the_normal_path_answered(client, store, analista, cajero):
+    from services.common.auth import Role, issue_token
+
+    publish(store, make_bundle("run-a"))
+    refreshed(client)
+    served = client.app.state.cache.served
+    route = "/top-cuentas?moneda=PEN&limit=2"
+    assert served.replay("/top-cuentas", b"moneda=PEN&limit=2") is None
+    first = client.get(route, headers=analista)
+    assert served.replay("/top-cuentas", b"moneda=PEN&limit=2") == first.content
+    again = client.get(route, headers=analista)  # replayed: same body, still a request id
+    assert again.status_code == 200 and again.content == first.content
+    assert again.headers["x-request-id"] and again.headers["content-type"] == "application/json"
+    # the token is checked on every replay
+    assert client.get(route, headers=cajero).status_code == 403
+    assert client.get(route).status_code == 401
+    expired = issue_token("x", Role.ANALISTA, ttl_minutes=-1)
+    assert client.get(route, headers={"Authorization": f"Bearer {expired}"}).status_code == 401
+    # a bad request is never remembered
+    assert client.get("/top-cuentas?limit=999", headers=analista).status_code == 422
+    assert served.replay("/top-cuentas", b"limit=999") is None
+    # CORS requests take the normal path (where the kit's CORS policy applies)
+    cors = client.get(route, headers={**analista, "Origin": "http://elsewhere.test"})
+    assert cors.status_code == 200 and cors.content == first.content
+    # a new snapshot starts with nothing to replay
+    publish(store, make_bundle("run-b", saldo_pen="1.00"))
+    refreshed(client)
+    assert client.get(route, headers=analista).json()["run_id"] == "run-b"
