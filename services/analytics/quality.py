@@ -98,3 +98,25 @@ def _attached_model(node: Mapping[str, Any], kind: str, unique_id: str) -> str |
 def passed(checks: Iterable[Check]) -> bool:
     """A run passes when no error-severity check failed."""
     return all(c.ok or c.severidad != "error" for c in checks)
+
+
+def checks_from_raw_results(results: Iterable[Mapping[str, Any]]) -> list[Check]:
+    """The raw layer's checks of a run (GX suites, reconciliation, ledger), from the JSON
+    files the pipeline writes under the lake's ``quality/`` prefix."""
+    checks = []
+    for result in results:
+        passed_ = bool(result.get("passed"))
+        failures = [str(f) for f in result.get("failures") or []]
+        table = result.get("table")
+        checks.append(
+            Check(
+                nombre=str(result.get("check")),
+                origen="raw",
+                ok=passed_,
+                severidad="error",  # every raw-layer check is blocking
+                detalle=None if passed_ else _short("; ".join(failures[:10]) or "failed"),
+                objeto=str(table) if table else None,
+                estado="pass" if passed_ else "fail",
+            )
+        )
+    return checks

@@ -184,7 +184,10 @@ class Frescura(Snapshot):
 
 class CheckCalidad(BaseModel):
     nombre: str
-    origen: str = Field(description="dbt (tests and models) or gx (Great Expectations)")
+    origen: str = Field(
+        description="dbt (tests and models) or raw (the raw layer's blocking checks: Great "
+        "Expectations suites, reconciliation with the sources, the ledger check)"
+    )
     ok: bool
     estado: str = Field(description="pass, warn, fail, error or skipped (not run)")
     severidad: str = Field(description="error (blocks publication) or warn")

@@ -89,7 +89,7 @@ class Check:
     """One check of a pipeline run (a dbt test or model, or a Great Expectations check)."""
 
     nombre: str
-    origen: str  # "dbt" | "gx"
+    origen: str  # "dbt" | "raw" (the raw layer's blocking checks: GX suites, reconciliation)
     ok: bool
     severidad: str = "error"  # "error" blocks the snapshot, "warn" does not
     detalle: str | None = None

@@ -167,6 +167,17 @@ def test_cloudbank_pipeline_exits_non_zero_naming_the_expectation(
     assert "CHECK FAILED  raw/transacciones/transacciones:gx_suite" in result.output
     assert "expect_column_values_to_be_between(monto)" in result.output
     assert "pipeline failed" in result.output
+    # the analytics API's /calidad learns of it: the raw layer's checks, dbt not run
+    from services.analytics.store import SnapshotStore
+    from services.common.settings import get_settings
+
+    record = SnapshotStore.for_settings(get_settings()).last_run()
+    assert record is not None and not record.ok
+    checks = {(c.objeto, c.nombre): c for c in record.checks}
+    suite = checks[("transacciones.transacciones", "gx_suite")]
+    assert suite.origen == "raw" and not suite.ok and "monto" in suite.detalle
+    assert checks[("cuentas.cuentas", "reconciliation")].ok
+    assert checks[(None, "dbt build")].estado == "skipped"
 
 
 @pytest.mark.parametrize("day", ["2025-05-01"])

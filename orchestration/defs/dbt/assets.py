@@ -22,6 +22,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from orchestration.defs.dbt.hooks import raw_checks
 from orchestration.defs.dbt.project import dbt_project, duckdb_path, export_dbt_env, prune_targets
 from orchestration.defs.dbt.vars import dbt_vars
 from orchestration.lib.partitions import RANGE_END_TAG, RANGE_START_TAG
@@ -141,6 +142,8 @@ def cloudbank_dbt(
         checks.append(
             Check(nombre="dbt build", origen="dbt", ok=False, detalle="dbt exited with an error")
         )
+    # with the raw layer's checks of this run (none when the run did not extract)
+    checks = [*raw_checks(lake, context.run.run_id), *checks]
     record = record_run(settings, context.run.run_id, checks, ok=ok)
     prune_targets()
     if not record.ok:

@@ -100,12 +100,21 @@ def pipeline(stack, tmp_path_factory) -> Pipeline:
     prepare(only_if_stale=True)
     from orchestration.definitions import build_defs
 
-    job = build_defs(overrides).resolve_job_def("raw_pipeline")
+    defs = build_defs(overrides)
     first = min(t.fecha for t in dataset.transacciones).astimezone(UTC).date()
-    result = job.execute_in_process(
-        instance=dg.DagsterInstance.ephemeral(),
-        tags=range_tags(first, SEED.as_of),
-        run_config={"ops": {"cloudbank_dbt": {"config": {"as_of_date": AS_OF.isoformat()}}}},
+    instance = dg.DagsterInstance.ephemeral()
+    raw = defs.resolve_job_def("raw_pipeline").execute_in_process(
+        instance=instance, tags=range_tags(first, SEED.as_of), raise_on_error=False
+    )
+    assert raw.success, [e.check_name for e in raw.get_asset_check_evaluations() if not e.passed]
+    config = {
+        "as_of_date": AS_OF.isoformat(),
+        "min_dt": first.isoformat(),
+        "max_dt": SEED.as_of.isoformat(),
+    }
+    result = defs.resolve_job_def("marts_pipeline").execute_in_process(
+        instance=instance,
+        run_config={"ops": {"cloudbank_dbt": {"config": config}}},
         raise_on_error=False,
     )
     failed = [e.check_name for e in result.get_asset_check_evaluations() if not e.passed]

@@ -178,3 +178,46 @@ def test_a_run_pointed_at_another_catalog_builds_its_own_warehouse(tmp_path):
     assert warehouse_path(settings, CatalogResource()) == tmp_path / "var/dbt/cloudbank.duckdb"
     other = CatalogResource(kind="local", duckdb_path=str(tmp_path / "x" / "lake_catalog.duckdb"))
     assert warehouse_path(settings, other) == tmp_path / "x" / "dbt_cloudbank.duckdb"
+
+
+def test_raw_layer_results_become_checks():
+    from services.analytics.quality import checks_from_raw_results
+
+    checks = checks_from_raw_results(
+        [
+            {"check": "gx_suite", "table": "cuentas.cuentas", "passed": True, "failures": []},
+            {
+                "check": "reconciliation",
+                "table": "transacciones.transacciones",
+                "passed": False,
+                "failures": ["PEN: lake 10.00 != source 12.00", "rows: 3 != 4"],
+            },
+        ]
+    )
+    assert [(c.nombre, c.objeto, c.ok, c.estado, c.origen) for c in checks] == [
+        ("gx_suite", "cuentas.cuentas", True, "pass", "raw"),
+        ("reconciliation", "transacciones.transacciones", False, "fail", "raw"),
+    ]
+    assert checks[1].detalle == "PEN: lake 10.00 != source 12.00; rows: 3 != 4"
+    assert not passed(checks)
+
+
+def test_the_marts_run_follows_each_raw_run_over_its_business_dates():
+    from orchestration.definitions import defs
+    from orchestration.defs.pipeline.sensors import marts_run_config
+
+    tags = {RANGE_START_TAG: "2025-05-01", RANGE_END_TAG: "2025-05-02"}
+    assert marts_run_config(tags) == {
+        "ops": {"cloudbank_dbt": {"config": {"min_dt": "2025-05-01", "max_dt": "2025-05-02"}}}
+    }
+    assert marts_run_config({}) == {"ops": {"cloudbank_dbt": {"config": {}}}}
+    marts = defs.resolve_job_def("marts_pipeline")
+    keys = {k.to_user_string() for k in marts.asset_layer.executable_asset_keys}
+    assert "analytics/snapshot" in keys and "marts/kpi_dashboard_monedas" in keys
+    assert not any(k.startswith("raw/") for k in keys)  # the raw layer is its own run
+    raw = defs.resolve_job_def("raw_pipeline")
+    assert all(
+        k.path[0] == "raw" for k in raw.asset_layer.executable_asset_keys
+    )  # no dbt asset planned per day of a long range
+    sensor = next(s for s in defs.sensors if s.name == "marts_after_raw")
+    assert sensor.job_name == "marts_pipeline"
