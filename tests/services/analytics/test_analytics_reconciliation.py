@@ -101,7 +101,12 @@ def pipeline(stack, tmp_path_factory) -> Pipeline:
     from orchestration.definitions import build_defs
 
     defs = build_defs(overrides)
-    first = min(t.fecha for t in dataset.transacciones).astimezone(UTC).date()
+    # every business date of the sources (account openings go back years)
+    first = (
+        min([t.fecha for t in dataset.transacciones] + [m.created_at for m in dataset.movimientos])
+        .astimezone(UTC)
+        .date()
+    )
     instance = dg.DagsterInstance.ephemeral()
     raw = defs.resolve_job_def("raw_pipeline").execute_in_process(
         instance=instance, tags=range_tags(first, SEED.as_of), raise_on_error=False
