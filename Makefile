@@ -1,6 +1,8 @@
 # Cloud Bank — the two commands a new user needs are `make demo` and `make test`.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
+# the venv first on PATH: dbt, dagster and friends are called by name
+export PATH := $(CURDIR)/.venv/bin:$(PATH)
 CLOUDBANK := .venv/bin/cloudbank
 PYTEST := .venv/bin/pytest
 

@@ -166,11 +166,21 @@ class TableLoader:
         return table, (min(seen, started) if seen else None)
 
     # --- entry points -------------------------------------------------------------------
-    def load_events(self, start: date, end: date, *, full_refresh: bool = False) -> LoadResult:
+    def load_events(
+        self, start: date, end: date, *, full_refresh: bool = False, catch_up: bool = False
+    ) -> LoadResult:
+        """Bring the partitions ``start``..``end`` up to date. With ``catch_up``, a table that
+        has no partition before ``start`` yet first gets its whole history (from the
+        source's earliest business date): the first run of an incremental pipeline is a
+        full load, whatever window it was asked for."""
         if self.spec.kind is not Kind.EVENTS:
             raise ValueError(f"{self.spec.key} is not an event table")
         clock = time.monotonic()
         result = LoadResult(self.spec, self.run_id)
+        if catch_up and not any(dt < start.isoformat() for dt in self.lake.partitions(self.spec)):
+            first = self.extractor.first_date(self.spec)
+            if first is not None and first < start:
+                start = first
         dts = [d.isoformat() for d in date_range(start, end)]
         manifests = (
             {} if full_refresh else {dt: self.lake.read_manifest(self.spec, dt) for dt in dts}

@@ -1,22 +1,22 @@
 """Run the whole pipeline once, in this process (``cloudbank pipeline``, ``make pipeline``).
 
-One run of the ``raw_pipeline`` job covers the business dates ``start``..``end`` (default: the
-earliest date in the sources up to today) with the in-process executor; when it passes, one
-run of ``marts_pipeline`` (dbt build and the analytics snapshot) follows, with those dates as
-the facts' window. The report names every failed step and every failed check with the
+One run of the ``raw_pipeline`` job covers the business dates ``start``..``end`` (default:
+yesterday and today, like the hourly schedule; the first run into an empty lake also loads the
+sources' whole history) with the in-process executor; when it passes, one run of
+``marts_pipeline`` (dbt build and the analytics snapshot) follows, with those dates as the
+facts' window. The report names every failed step and every failed check with the
 expectations that failed.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 
 import dagster as dg
 
-from ingestion.tables import TABLES, Kind
 from orchestration.defs.pipeline.schedules import full_refresh_config
-from orchestration.lib.partitions import clamp, range_tags, today
+from orchestration.lib.partitions import clamp, hourly_window, range_tags, today
 
 JOB = "raw_pipeline"
 MARTS_JOB = "marts_pipeline"
@@ -54,23 +54,6 @@ class PipelineReport:
         return out
 
 
-def earliest_business_date(resources: dict) -> date:
-    """The first business date any event table holds (today when they are empty)."""
-    keys = {"postgres": "clientes_db", "mysql": "cuentas_db", "mongo": "transacciones_db"}
-    found = []
-    for spec in TABLES.values():
-        if spec.kind is not Kind.EVENTS:
-            continue
-        extractor = resources[keys[spec.engine]].get()
-        try:
-            first = extractor.first_date(spec)
-        finally:
-            extractor.close()
-        if first:
-            found.append(first)
-    return min(found) if found else today()
-
-
 def run_pipeline(
     *,
     start: date | None = None,
@@ -86,7 +69,7 @@ def run_pipeline(
     defs = defs or build_defs(resource_overrides)
     job = defs.resolve_job_def(JOB)
     if start is None:
-        start = earliest_business_date(defs.resources)
+        start = hourly_window(datetime.now(UTC))[0]
     start, end = clamp(start, end or today())
     run_config = full_refresh_config() if full_refresh else {}
     run_config["loggers"] = {"console": {"config": {"log_level": log_level}}}

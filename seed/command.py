@@ -2,7 +2,7 @@
 
 Steps: start the stores (if not running), apply the services' migrations, refuse if the stores
 already hold data (unless ``reset``), generate, empty the seeded tables (``reset``), load,
-report rows and rows/s per table.
+purge perfil360's profile cache, report rows and rows/s per table.
 """
 
 from __future__ import annotations
@@ -16,14 +16,15 @@ import time
 from collections.abc import Callable
 
 from seed.config import SeedConfig
-from seed.dataset import generate
+from seed.dataset import Dataset, generate
 from seed.load import LoadError, TableStat
 from seed.load import mariadb as mariadb_loader
 from seed.load import mongo as mongo_loader
 from seed.load import postgres as postgres_loader
 from services.common.settings import REPO_ROOT, Settings
 
-STORES = ("postgres", "mariadb", "mongo")
+#: the stores to start: the three loaded, and Redis, whose profile cache a load makes stale
+STORES = ("postgres", "mariadb", "mongo", "redis")
 MIGRATIONS = ("services.clientes.migrate", "services.cuentas.migrate")
 
 
@@ -65,6 +66,25 @@ def run_migrations(settings: Settings) -> list[str]:
     return applied
 
 
+def purge_profile_cache(settings: Settings) -> int | None:
+    """Delete perfil360's cache (profiles and account ownership): after a load they describe
+    other data. Returns the keys deleted, or None if Redis is unreachable."""
+    import redis
+
+    from services.perfil360.config import KEY_PREFIX
+
+    client = redis.Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
+    try:
+        keys = list(client.scan_iter(match=f"{KEY_PREFIX}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+        return len(keys)
+    except redis.RedisError:
+        return None
+    finally:
+        client.close()
+
+
 def _child_env(settings: Settings) -> dict[str, str]:
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
     env["CLOUDBANK_VAR_DIR"] = str(settings.var_dir)
@@ -83,11 +103,13 @@ def run(
     show_progress: bool = True,
     mariadb_method: str = "auto",
     echo: Callable[[str], None] = print,
+    dataset: Dataset | None = None,
 ) -> list[TableStat]:
     """Seed the stores; returns a ``TableStat`` per step (generation included).
 
     Stores that already hold data make it raise ``SeedRefused``, unless ``reset`` (empty them
-    first) or ``if_empty`` (leave them alone and return no stats).
+    first) or ``if_empty`` (leave them alone and return no stats). ``dataset``: load this one
+    (generated from ``config`` before) instead of generating it.
     """
     if reset and if_empty:
         raise ValueError("reset and if_empty exclude each other")
@@ -117,7 +139,8 @@ def run(
             )
 
         started = time.perf_counter()
-        dataset = generate(config)
+        if dataset is None or dataset.config != config:
+            dataset = generate(config)
         generated = time.perf_counter() - started
         total_rows = sum(len(rows) for rows in dataset.tables().values())
         stats = [TableStat("python", "generate (all tables)", total_rows, generated)]
@@ -134,6 +157,8 @@ def run(
         stats += postgres_loader.load(pg, dataset, show_progress)
         stats += mariadb_loader.load(my, dataset, show_progress, method=mariadb_method)
         stats += mongo_loader.load(coll, dataset, show_progress)
+    if purge_profile_cache(settings) is None:
+        echo("warning: Redis is unreachable: perfil360 may serve cached profiles for 5 minutes")
     return stats
 
 

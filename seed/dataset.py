@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from seed.clientes import generate_clientes
 from seed.config import SeedConfig
 from seed.cuentas import generate_cuentas
-from seed.formats import numero_cuenta
 from seed.model import Cliente, Cuenta, Documento, Movimiento, Transaccion, digest
 from seed.rand import to_datetime
 from seed.transacciones import simulate
 from services.common.money import from_minor
+from services.cuentas.numbering import numero_cuenta
 
 
 @dataclass(slots=True)

@@ -1,39 +1,12 @@
-"""Formats of identifiers and contact data (docs/data-model.md), as pure functions."""
+"""Formats of identifiers and contact data (docs/data-model.md), as pure functions.
+
+Account numbers are ``services.cuentas.numbering.numero_cuenta`` (the service's own rule)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from functools import lru_cache
-
-ACCOUNT_PREFIX = "191"
-
-
-def luhn_check_digit(digits: str) -> str:
-    """The Luhn digit that makes ``digits + digit`` pass the Luhn check."""
-    total = 0
-    # from the right, every second digit (starting with the rightmost of the payload) doubles
-    for position, char in enumerate(reversed(digits)):
-        value = int(char)
-        if position % 2 == 0:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return str((10 - total % 10) % 10)
-
-
-def luhn_valid(number: str) -> bool:
-    return number.isdigit() and luhn_check_digit(number[:-1]) == number[-1]
-
-
-def numero_cuenta(cuenta_id: int) -> str:
-    """14 digits: ``191`` + the account id as a 10-digit sequence + a Luhn check digit."""
-    if not 0 < cuenta_id < 10**10:
-        raise ValueError(f"cuenta_id out of range: {cuenta_id}")
-    body = f"{ACCOUNT_PREFIX}{cuenta_id:010d}"
-    return body + luhn_check_digit(body)
-
 
 _RUC_WEIGHTS = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 

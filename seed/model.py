@@ -98,13 +98,19 @@ class Transaccion:
     ubicacion: str
     updated_at: datetime
     legs: tuple[tuple[int, int], ...] = field(default=())  # (cuenta_id, signed céntimos)
+    fingerprint: str = ""  # of the creation request, as transacciones computes it
+
+    @property
+    def metadata(self) -> dict[str, str]:
+        return {"canal": self.canal, "dispositivo": self.dispositivo, "ubicacion": self.ubicacion}
 
     @property
     def idempotency_key(self) -> str:
         return f"seed-{self.transaccion_id}"
 
     def document(self) -> dict[str, Any]:
-        """The MongoDB document, field for field as docs/data-model.md lists them."""
+        """The MongoDB document, field for field as docs/data-model.md lists them, as
+        transacciones leaves a transaction it created and posted once."""
         return {
             "_id": ObjectId(self.object_id),
             "transaccion_id": self.transaccion_id,
@@ -117,15 +123,14 @@ class Transaccion:
             "estado": self.estado,
             "motivo": self.motivo,
             "fecha": self.fecha,
-            "metadata": {
-                "canal": self.canal,
-                "dispositivo": self.dispositivo,
-                "ubicacion": self.ubicacion,
-            },
-            "idempotency_key": self.idempotency_key,
+            "metadata": self.metadata,
             "reversa_de": None,
             "created_at": self.fecha,
             "updated_at": self.updated_at,
+            # the posting protocol's bookkeeping: posted once, final (no lease left)
+            "idempotency_key": self.idempotency_key,
+            "fingerprint": self.fingerprint,
+            "attempts": 1,
         }
 
 

@@ -24,7 +24,9 @@ from seed.config import SeedConfig
 from seed.cuentas import ACTIVITY_MAX, CuentaPlan
 from seed.model import Movimiento, Transaccion
 from seed.rand import Weighted, lognormal_cents, office_instant, stream, to_datetime
-from services.common.money import from_minor
+from services.common.idempotency import fingerprint
+from services.common.money import from_minor, to_minor
+from services.transacciones.schemas import TransaccionCreate
 
 TIPO = Weighted([("DEPOSITO", 30), ("RETIRO", 25), ("TRANSFERENCIA", 25), ("PAGO_SERVICIO", 20)])
 #: Amounts: log-normal with this median (in PEN) and sigma per type; other currencies divide
@@ -41,7 +43,8 @@ MAX_CENTS = 500_000_00
 #: A debit the balance cannot cover is attempted (and rejected) this often; otherwise the
 #: customer asks for less.
 REJECT_WHEN_SHORT = 0.3
-MOTIVO_SALDO = "Saldo insuficiente"
+#: what transacciones records as motivo: the cuentas error code
+MOTIVO_SALDO = "saldo_insuficiente"
 #: Share of transfers between two accounts of the same client (when the client has one).
 OWN_TRANSFER = 0.15
 #: Share of transactions made away from the client's usual place.
@@ -307,6 +310,7 @@ class _Simulator:
             ubicacion=ubicacion,
             updated_at=to_datetime(ms + rng.randrange(40, 400)),  # posting latency
         )
+        tx.fingerprint = creation_fingerprint(tx)
         if motivo is None:
             legs = []
             if origen is not None:
@@ -346,6 +350,23 @@ class _Simulator:
             pass
         self.seen_ids.add(value)
         return value
+
+
+def creation_fingerprint(tx: Transaccion) -> str:
+    """What transacciones stores as ``fingerprint`` for ``POST /transacciones`` with this
+    transaction's body (validated by the service's own schema), so that the seeded request sent
+    again with its Idempotency-Key (``seed-<transaccion_id>``) is a replay, not a key reuse."""
+    body = TransaccionCreate(
+        tipo=tx.tipo,
+        cuenta_origen_id=tx.cuenta_origen_id,
+        cuenta_destino_id=tx.cuenta_destino_id,
+        monto=from_minor(tx.monto),
+        moneda=tx.moneda,
+        descripcion=tx.descripcion,
+        metadata=tx.metadata,
+    )
+    request = body.model_dump(mode="json") | {"monto": to_minor(body.monto)}
+    return fingerprint({"op": "crear", **request})
 
 
 def simulate(

@@ -60,7 +60,9 @@ def stack() -> Iterator[Settings]:
             pytest.fail(f"cannot start the test stack: {error}", pytrace=False)
         yield settings
     finally:
-        local.down([n for n in names if n not in already_running])
+        started_here = [n for n in names if n not in already_running]
+        if started_here:  # an empty selection would mean "everything"
+            local.down(started_here)
 
 
 def _ports_at(offset: int) -> list[int]:

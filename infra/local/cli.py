@@ -230,8 +230,8 @@ def pipeline(start, end, full_refresh: bool, log_level: str) -> None:
     """Run the data pipeline once: every raw table into the lake, catalog, blocking checks.
 
     One Dagster run in this process (it shows in the Dagster UI). Exits 1 naming each failed
-    step and check (with the expectations that failed). Default range: the earliest business
-    date in the sources up to today.
+    step and check (with the expectations that failed). Default range: yesterday and today;
+    into an empty lake, the first run also loads the sources' whole history.
     """
     settings = get_settings()
     from orchestration.home import use_dagster_home

@@ -41,6 +41,14 @@ fi
 log "syncing the Python environment (.venv) from uv.lock"
 "$UV" sync --frozen --compile-bytecode --quiet
 
+# --- dbt manifest for Dagster (built here, never on import; dbt parse needs no database), when
+# a file of dbt_project/ is newer than it. Built with the environment dbt runs with, so runs
+# can parse partially.
+if [ -f orchestration/defs/dbt/project.py ] && .venv/bin/python -c 'import sys; from orchestration.defs.dbt.project import manifest_is_stale; sys.exit(0 if manifest_is_stale() else 1)'; then
+  log "building the dbt manifest (dbt parse)"
+  PATH="$PWD/.venv/bin:$PATH" .venv/bin/python -m orchestration.defs.dbt.project >/dev/null
+fi
+
 # --- SPA dependencies, when the SPA exists
 if [ -f services/web/package-lock.json ]; then
   if [ ! -d services/web/node_modules ] || [ services/web/package-lock.json -nt services/web/node_modules ]; then
@@ -49,11 +57,5 @@ if [ -f services/web/package-lock.json ]; then
   fi
   # build the bundle when dist/ is missing or older than the sources
   .venv/bin/python -m services.web.build
-fi
-# --- dbt: the manifest the Dagster definitions read (built here, never on import), when any
-# file of dbt_project/ is newer than it
-if .venv/bin/python -c 'import sys; from orchestration.defs.dbt.project import manifest_is_stale; sys.exit(0 if manifest_is_stale() else 1)'; then
-  log "building the dbt manifest (dbt parse)"
-  .venv/bin/python -m orchestration.defs.dbt.project >/dev/null
 fi
 log "setup complete"

@@ -45,7 +45,7 @@ class MongoExtractor(Extractor):
     def client(self) -> pymongo.MongoClient:
         if self._client is None:
             self._client = pymongo.MongoClient(
-                self.url, tz_aware=True, tzinfo=UTC, connectTimeoutMS=60_000
+                self.url, tz_aware=True, tzinfo=UTC, connectTimeoutMS=300_000
             )
         return self._client
 
@@ -76,31 +76,37 @@ class MongoExtractor(Extractor):
             query[spec.watermark] = rng
         return query
 
-    def batches(
-        self, spec: TableSpec, window: Window, batch_rows: int = DEFAULT_BATCH_ROWS
-    ) -> Iterator[pa.RecordBatch]:
-        """Keyset pages (``key > last`` sorted by key, ``batch_rows`` at a time): each query is
-        short, so a single-threaded server still answers the driver's heartbeats between
-        them (a long sort would get the connection cancelled as if the server were down)."""
-        names = [c.name for c in spec.columns]
-        query, key, last = self._filter(spec, window), spec.primary_key, None
+    def _pages(self, spec: TableSpec, query: dict, fields: list[str], page_rows: int):
+        """Documents matching ``query`` in keyset pages (``key > last`` sorted by key): each
+        query is short, so a single-threaded server still answers the driver's heartbeats
+        between them (one long query would get the connection cancelled as if the server
+        were down)."""
+        key, last = spec.primary_key, None
+        projection = {**dict.fromkeys([*fields, key], 1), "_id": 0}
         while True:
             page = {**query, key: {"$gt": last}} if last is not None else query
             documents = list(
                 self.collection(spec).find(
                     page,
-                    projection={**dict.fromkeys(names, 1), "_id": 0},
+                    projection=projection,
                     sort=[(key, pymongo.ASCENDING)],
-                    limit=batch_rows,
-                    batch_size=min(batch_rows, 10_000),
+                    limit=page_rows,
+                    batch_size=min(page_rows, 10_000),
                 )
             )
             if not documents:
                 return
-            yield self._to_batch(spec, documents)
-            if len(documents) < batch_rows:
+            yield documents
+            if len(documents) < page_rows:
                 return
             last = documents[-1][key]
+
+    def batches(
+        self, spec: TableSpec, window: Window, batch_rows: int = DEFAULT_BATCH_ROWS
+    ) -> Iterator[pa.RecordBatch]:
+        names = [c.name for c in spec.columns]
+        for documents in self._pages(spec, self._filter(spec, window), names, batch_rows):
+            yield self._to_batch(spec, documents)
 
     @staticmethod
     def _to_batch(spec: TableSpec, documents: list[dict]) -> pa.RecordBatch:
@@ -119,18 +125,15 @@ class MongoExtractor(Extractor):
 
     def profile(self, spec: TableSpec, window: Window) -> SourceProfile:
         money, currency = spec.money_columns, spec.currency_column
-        fields = {**dict.fromkeys(money, 1), "_id": 0}
-        if currency:
-            fields[currency] = 1
+        fields = [*money, *([currency] if currency else [])]
         rows = 0
         sums: dict[str, dict[str, int]] = {m: defaultdict(int) for m in money}
-        for document in self.collection(spec).find(
-            self._filter(spec, window), projection=fields, batch_size=10_000
-        ):
-            rows += 1
-            group = str(document.get(currency, "")) if currency else ""
-            for m in money:
-                sums[m][group] += int(document.get(m) or 0)
+        for page in self._pages(spec, self._filter(spec, window), fields, DEFAULT_BATCH_ROWS):
+            for document in page:
+                rows += 1
+                group = str(document.get(currency, "")) if currency else ""
+                for m in money:
+                    sums[m][group] += int(document.get(m) or 0)
         return SourceProfile(rows=rows, sums={m: dict(v) for m, v in sums.items()})
 
     def first_date(self, spec: TableSpec):
@@ -145,5 +148,9 @@ class MongoExtractor(Extractor):
     ) -> list:
         query = self._filter(spec, Window(window.start, window.end, since=after))
         column = column or spec.primary_key
-        found = self.collection(spec).find(query, projection={column: 1, "_id": 0})
-        return sorted({d.get(column) for d in found}, key=str)
+        found = {
+            d.get(column)
+            for page in self._pages(spec, query, [column], DEFAULT_BATCH_ROWS)
+            for d in page
+        }
+        return sorted(found, key=str)

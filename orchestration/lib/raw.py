@@ -22,6 +22,7 @@ class RawConfig(dg.Config):
     full_refresh: bool = False
     lookback_minutes: int = 5
     snapshot_date: str | None = None  # snapshot tables: the dt to write (default: today, UTC)
+    catch_up: bool = True  # event tables: an empty lake first gets the whole history
 
 
 def group_name(spec: TableSpec) -> str:
@@ -94,7 +95,9 @@ def build_raw_asset(spec: TableSpec, source_key: str) -> dg.AssetsDefinition:
         try:
             if events:
                 start, end = dates_of(context.partition_key_range)
-                result = loader.load_events(start, end, full_refresh=config.full_refresh)
+                result = loader.load_events(
+                    start, end, full_refresh=config.full_refresh, catch_up=config.catch_up
+                )
             else:
                 day = date.fromisoformat(config.snapshot_date) if config.snapshot_date else today()
                 result = loader.load_snapshot(day, full_refresh=config.full_refresh)
@@ -110,12 +113,22 @@ def build_raw_asset(spec: TableSpec, source_key: str) -> dg.AssetsDefinition:
 
 
 def _check_dts(context: dg.AssetCheckExecutionContext, spec: TableSpec, lake) -> list[str]:
-    """The partitions this run wrote: the run's date range (events) or the newest snapshot."""
+    """The partitions this run wrote or confirmed: for an event table, the dates its
+    materialization in this run reports (a first load also writes the history before the
+    run's range), else the run's range; for a snapshot table, the newest snapshot."""
     if spec.kind is Kind.EVENTS:
+        first, last = None, None
+        event = context.instance.get_latest_materialization_event(dg.AssetKey(spec.asset_key))
+        if event is not None and event.run_id == context.run.run_id:
+            metadata = event.asset_materialization.metadata
+            if "first_dt" in metadata and "last_dt" in metadata:
+                first = date.fromisoformat(metadata["first_dt"].value)
+                last = date.fromisoformat(metadata["last_dt"].value)
         op = context.op_execution_context
-        if op.has_partition_key_range or op.has_partition_key:
-            start, end = dates_of(op.partition_key_range)
-            return [(start + timedelta(days=i)).isoformat() for i in range((end - start).days + 1)]
+        if first is None and (op.has_partition_key_range or op.has_partition_key):
+            first, last = dates_of(op.partition_key_range)
+        if first is not None:
+            return [(first + timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
     return lake.partitions(spec)[-1:]
 
 

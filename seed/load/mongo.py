@@ -9,42 +9,16 @@ from __future__ import annotations
 import time
 
 import pymongo
-from pymongo import IndexModel
 from pymongo.errors import BulkWriteError, PyMongoError
 
 from seed.dataset import Dataset
 from seed.load import LoadError, TableStat, progress
 from services.common.settings import Settings
+from services.transacciones.db import INDEXES
 
 STORE = "mongo"
 COLLECTION = "transacciones"
 BATCH = 5_000
-
-_NEWEST = [("fecha", pymongo.DESCENDING), ("transaccion_id", pymongo.DESCENDING)]
-#: The indexes of the transacciones service, used while that service is not in this checkout.
-FALLBACK_INDEXES = [
-    IndexModel([("transaccion_id", pymongo.ASCENDING)], name="transaccion_id_unique", unique=True),
-    IndexModel(
-        [("idempotency_key", pymongo.ASCENDING)], name="idempotency_key_unique", unique=True
-    ),
-    IndexModel(_NEWEST, name="fecha"),
-    IndexModel([("cuenta_origen_id", pymongo.ASCENDING), *_NEWEST], name="cuenta_origen_fecha"),
-    IndexModel([("cuenta_destino_id", pymongo.ASCENDING), *_NEWEST], name="cuenta_destino_fecha"),
-    IndexModel([("tipo", pymongo.ASCENDING), *_NEWEST], name="tipo_fecha"),
-    IndexModel([("estado", pymongo.ASCENDING), *_NEWEST], name="estado_fecha"),
-    IndexModel([("moneda", pymongo.ASCENDING), *_NEWEST], name="moneda_fecha"),
-]
-
-
-def service_indexes() -> list[IndexModel]:
-    """The transacciones service's own index definitions (the same ones it creates at start)."""
-    try:
-        from services.transacciones.db import INDEXES
-    except ModuleNotFoundError as exc:
-        if not (exc.name or "").startswith("services.transacciones"):
-            raise
-        return FALLBACK_INDEXES
-    return list(INDEXES)
 
 
 def connect(settings: Settings) -> pymongo.MongoClient:
@@ -67,7 +41,8 @@ def reset(coll) -> None:
 
 
 def ensure_indexes(coll) -> None:
-    coll.create_indexes(service_indexes())
+    """The transacciones service's own indexes (the ones it creates when it starts)."""
+    coll.create_indexes(INDEXES)
 
 
 def load(coll, dataset: Dataset, show_progress: bool) -> list[TableStat]:

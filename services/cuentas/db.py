@@ -11,10 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, text
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+import pymysql
+from sqlalchemy import Connection, Dialect, Engine, Select, create_engine, text
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from services.common.errors import Unavailable
 from services.common.idempotency import canonical_json
@@ -108,6 +109,32 @@ class Database:
             conn.execute(text("SELECT 1"))
         return {"mariadb": {"ok": True}}
 
+    def fetch(self, statement: Select, **params: Any) -> list[dict[str, Any]]:
+        """The hot read path (GET by id, by number, pages): ``statement`` compiled once for
+        MySQL and run on a pooled DBAPI connection, skipping the SQLAlchemy Connection layer
+        (a third of the CPU of a primary-key read). Values are bound by name; a dropped
+        connection is discarded and the read tried once more."""
+        sql = _compiled_sql(statement, self.reads.dialect)
+        for attempt in (1, 2):
+            try:
+                conn = self.reads.raw_connection()
+            except (OperationalError, InterfaceError) as exc:
+                raise _unavailable(exc) from exc
+            try:
+                cursor = conn.cursor()
+                cursor.execute(sql, params)
+                names = [column[0] for column in cursor.description]
+                rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+                cursor.close()
+                return rows
+            except (pymysql.err.OperationalError, pymysql.err.InterfaceError) as exc:
+                conn.invalidate()
+                if attempt == 2:
+                    raise _unavailable(exc) from exc
+            finally:
+                conn.close()
+        raise AssertionError("unreachable")
+
     def read(self, work: Callable[[Connection], T]) -> T:
         """Run ``work`` on an autocommit connection; a dropped connection is retried once."""
         for attempt in (1, 2):
@@ -138,8 +165,14 @@ class Database:
         raise AssertionError("unreachable")
 
 
-def _unavailable(exc: DBAPIError) -> Unavailable:
-    log.warning("database error %s: %s", mysql_errno(exc), type(exc.orig).__name__)
+@lru_cache(maxsize=128)
+def _compiled_sql(statement: Select, dialect: Dialect) -> str:
+    """SQL text with ``%(name)s`` placeholders (the driver binds the values)."""
+    return str(statement.compile(dialect=dialect))
+
+
+def _unavailable(exc: Exception) -> Unavailable:
+    log.warning("database error %s: %s", mysql_errno(exc), type(getattr(exc, "orig", exc)).__name__)
     return Unavailable(
         "the accounts database is unavailable or busy; retry the request",
         code="db_unavailable",

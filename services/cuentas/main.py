@@ -7,20 +7,26 @@ Two instances run behind HAProxy, sharing one database; each names itself in an
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.common.app import create_app
+from services.common.errors import error_body
 from services.common.settings import get_settings
 from services.cuentas.clientes import Clientes
 from services.cuentas.db import get_database
 from services.cuentas.views import internal, router, tipos
 
 INSTANCE_HEADER = b"x-instance"
+log = logging.getLogger("cloudbank.cuentas")
 
 
 class InstanceHeaderMiddleware:
@@ -75,6 +81,19 @@ def build_app() -> FastAPI:
     )
     if settings.instance_name:
         app.add_middleware(InstanceHeaderMiddleware, name=settings.instance_name)
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    @app.exception_handler(SQLAlchemyTimeoutError)
+    async def database_unavailable(_: Request, exc: Exception) -> JSONResponse:
+        """A safety net: the database paths turn these into 503 themselves."""
+        log.warning("database unavailable: %s", type(exc).__name__)
+        return JSONResponse(
+            error_body("the accounts database is unavailable; retry", "db_unavailable"),
+            status_code=503,
+            headers={"Retry-After": "1"},
+        )
+
     return app
 
 

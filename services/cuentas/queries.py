@@ -1,4 +1,5 @@
-"""The read statements of cuentas, built once (SQLAlchemy caches their compiled form)."""
+"""The read statements of cuentas, built once with named bind parameters (``Database.fetch``
+compiles each to SQL text once; SQLAlchemy Connections cache their compiled form)."""
 
 from __future__ import annotations
 
@@ -50,17 +51,16 @@ MOVIMIENTOS_PAGE = (
     .offset(bindparam("page_offset", type_=Integer))
 )
 COUNT_OF_CLIENTE = (
-    select(func.count()).select_from(cuentas).where(c.cliente_id == bindparam("cliente_id"))
+    select(func.count().label("total"))
+    .select_from(cuentas)
+    .where(c.cliente_id == bindparam("cliente_id"))
 )
+CUENTA_EXISTS = select(c.cuenta_id).where(c.cuenta_id == bindparam("cuenta_id"))
 
 
 def one(conn: Connection, statement: Select, **params: Any) -> dict | None:
     row = conn.execute(statement, params).mappings().first()
     return dict(row) if row is not None else None
-
-
-def many(conn: Connection, statement: Select, **params: Any) -> list[dict]:
-    return [dict(row) for row in conn.execute(statement, params).mappings()]
 
 
 @lru_cache(maxsize=32)
@@ -96,8 +96,9 @@ def _cuentas_page(filter_columns: tuple[str, ...]) -> Select:
     )
 
 
-def cuentas_page(filters: dict[str, Any], limit: int, offset: int) -> Select:
-    """Accounts matching ``filters`` (column = value; None = no filter), in cuenta_id order.
+def cuentas_page(filters: dict[str, Any], limit: int, offset: int) -> tuple[Select, dict]:
+    """Accounts matching ``filters`` (column = value; None = no filter), in cuenta_id order,
+    as (statement, its values).
 
     The page is cut from ``cuentas`` alone (a derived table), then joined to its types: each
     filter has an index whose entries also carry cuenta_id, so the page is read in order and
@@ -106,13 +107,4 @@ def cuentas_page(filters: dict[str, Any], limit: int, offset: int) -> Select:
     built and cached; the values are bound."""
     used = tuple(sorted(k for k, v in filters.items() if v is not None))
     params = {f"filter_{k}": filters[k] for k in used}
-    return _cuentas_page(used).params(page_limit=limit, page_offset=offset, **params)
-
-
-def count_cuentas_of(cliente_id: int) -> Select:
-    return COUNT_OF_CLIENTE.params(cliente_id=cliente_id)
-
-
-def movimientos_page(cuenta_id: int, limit: int, offset: int) -> Select:
-    """The journal of one account, newest first (index on (cuenta_id, movimiento_id))."""
-    return MOVIMIENTOS_PAGE.params(cuenta_id=cuenta_id, page_limit=limit, page_offset=offset)
+    return _cuentas_page(used), {"page_limit": limit, "page_offset": offset, **params}

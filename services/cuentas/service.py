@@ -45,13 +45,16 @@ def cuenta_not_found(cuenta_id: int) -> NotFound:
 
 # --- tipos de cuenta --------------------------------------------------------------------------
 def list_tipos(db: Database) -> list[dict]:
-    return db.read(lambda conn: queries.many(conn, queries.TIPOS))
+    return db.fetch(queries.TIPOS)
+
+
+def _tipo(db: Database, tipo_cuenta_id: int) -> dict | None:
+    rows = db.fetch(queries.TIPO_BY_ID, tipo_cuenta_id=tipo_cuenta_id)
+    return rows[0] if rows else None
 
 
 def get_tipo(db: Database, tipo_cuenta_id: int) -> dict:
-    tipo = db.read(
-        lambda conn: queries.one(conn, queries.TIPO_BY_ID, tipo_cuenta_id=tipo_cuenta_id)
-    )
+    tipo = _tipo(db, tipo_cuenta_id)
     if tipo is None:
         raise NotFound(f"account type {tipo_cuenta_id} not found", code="tipo_cuenta_inexistente")
     return tipo
@@ -59,57 +62,49 @@ def get_tipo(db: Database, tipo_cuenta_id: int) -> dict:
 
 # --- reads ------------------------------------------------------------------------------------
 def get_cuenta(db: Database, cuenta_id: int) -> dict:
-    row = db.read(lambda conn: queries.one(conn, queries.CUENTA_BY_ID, cuenta_id=cuenta_id))
-    if row is None:
+    rows = db.fetch(queries.CUENTA_BY_ID, cuenta_id=cuenta_id)
+    if not rows:
         raise cuenta_not_found(cuenta_id)
-    return row
+    return rows[0]
 
 
 def get_by_numero(db: Database, numero: str) -> dict:
-    row = db.read(lambda conn: queries.one(conn, queries.CUENTA_BY_NUMERO, numero_cuenta=numero))
-    if row is None:
+    rows = db.fetch(queries.CUENTA_BY_NUMERO, numero_cuenta=numero)
+    if not rows:
         raise NotFound(f"account number {numero} not found", code="cuenta_inexistente")
-    return row
+    return rows[0]
 
 
 def list_cuentas(db: Database, filters: dict[str, Any], page: PageParams) -> Page[CuentaPublic]:
     """No total: counting a large filtered table on every page is not cheap; ``next_offset``
     (from fetching one extra row) says whether more follow."""
-    statement = queries.cuentas_page(filters, page.limit + 1, page.offset)
-    rows = db.read(lambda conn: queries.many(conn, statement))
-    return Page[CuentaPublic].build(rows, page)
+    statement, params = queries.cuentas_page(filters, page.limit + 1, page.offset)
+    return Page[CuentaPublic].build(db.fetch(statement, **params), page)
 
 
 def list_cuentas_of(db: Database, cliente_id: int, page: PageParams) -> Page[CuentaPublic]:
     """One client's accounts with their total (a client has a handful)."""
-    statement = queries.cuentas_page({"cliente_id": cliente_id}, page.limit, page.offset)
-
-    def work(conn: Connection) -> tuple[list[dict], int]:
-        total = conn.execute(queries.count_cuentas_of(cliente_id)).scalar_one()
-        return queries.many(conn, statement), total
-
-    rows, total = db.read(work)
-    return Page[CuentaPublic].build(rows, page, total=total)
+    statement, params = queries.cuentas_page({"cliente_id": cliente_id}, page.limit, page.offset)
+    total = db.fetch(queries.COUNT_OF_CLIENTE, cliente_id=cliente_id)[0]["total"]
+    return Page[CuentaPublic].build(db.fetch(statement, **params), page, total=total)
 
 
 def list_movimientos(db: Database, cuenta_id: int, page: PageParams) -> Page[MovimientoPublic]:
-    statement = queries.movimientos_page(cuenta_id, page.limit + 1, page.offset)
-
-    def work(conn: Connection) -> list[dict] | None:
-        exists = conn.execute(select(c.cuenta_id).where(c.cuenta_id == cuenta_id)).first()
-        return queries.many(conn, statement) if exists else None
-
-    rows = db.read(work)
-    if rows is None:
+    """The journal (newest first, on the (cuenta_id, movimiento_id) index)."""
+    rows = db.fetch(
+        queries.MOVIMIENTOS_PAGE,
+        cuenta_id=cuenta_id,
+        page_limit=page.limit + 1,
+        page_offset=page.offset,
+    )
+    if not rows and not db.fetch(queries.CUENTA_EXISTS, cuenta_id=cuenta_id):
         raise cuenta_not_found(cuenta_id)
     return Page[MovimientoPublic].build(rows, page)
 
 
 # --- opening ----------------------------------------------------------------------------------
 def check_tipo_usable(db: Database, tipo_cuenta_id: int) -> None:
-    tipo = db.read(
-        lambda conn: queries.one(conn, queries.TIPO_BY_ID, tipo_cuenta_id=tipo_cuenta_id)
-    )
+    tipo = _tipo(db, tipo_cuenta_id)
     if tipo is None:
         raise Unprocessable(
             f"account type {tipo_cuenta_id} does not exist", code="tipo_cuenta_inexistente"

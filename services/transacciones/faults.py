@@ -1,6 +1,7 @@
-"""Test-only fault points: ``CLOUDBANK_FAULT_POINT=after_pending`` (or ``after_posting``) makes
-the process exit abruptly, with no clean-up, when it reaches that step of the posting protocol;
-``after_posting@5`` waits for the fifth time. Crash-safety tests use it; unset, it costs one
+"""Test-only fault points: ``CLOUDBANK_FAULT_POINT=after_pending`` (the transaction is
+recorded PENDIENTE, cuentas not called yet) or ``after_posting`` (cuentas has answered, the
+answer is not recorded yet) makes the process exit abruptly, with no clean-up, at that step
+of the posting protocol; ``after_posting@5`` waits for the fifth time. Crash-safety tests use it; unset, it costs one
 attribute read."""
 
 from __future__ import annotations

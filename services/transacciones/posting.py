@@ -127,9 +127,9 @@ class Poster:
         """Post ``doc`` (a PENDIENTE transaction whose lease the caller holds) and record the
         outcome; returns the document as stored afterwards."""
         outcome = await self.post_to_cuentas(doc)
-        fault_point("after_posting")
         if outcome.estado is None:
             return doc
+        fault_point("after_posting")  # cuentas has answered; the answer is not recorded yet
         now = utcnow()
         query: dict = {"transaccion_id": eq(doc["transaccion_id"]), "estado": eq("PENDIENTE")}
         dropped = set(_LEASE_FIELDS) | {"_id"}

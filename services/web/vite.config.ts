@@ -18,5 +18,7 @@ export default defineConfig({
     setupFiles: ["./src/test/setup.ts"],
     include: ["src/**/*.test.{ts,tsx}"],
     restoreMocks: true,
+    // generous: CI machines are small and busy; a real hang still fails
+    testTimeout: 30000,
   },
 });

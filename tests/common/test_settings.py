@@ -36,9 +36,9 @@ def test_empty_urls_mean_unset(clean_env, monkeypatch):
 
 def test_port_offset_moves_every_port(clean_env):
     settings = Settings(_env_file=None, port_offset=300)
-    assert settings.postgres_dsn.endswith(":55732/clientes")
-    assert settings.redis_url == "redis://127.0.0.1:56679/0"
-    assert settings.effective_mongo_url == "mongodb://127.0.0.1:57317"
+    assert settings.postgres_dsn.endswith(":15732/clientes")
+    assert settings.redis_url == "redis://127.0.0.1:16679/0"
+    assert settings.effective_mongo_url == "mongodb://127.0.0.1:17317"
 
 
 def test_production_refuses_development_secrets(clean_env):

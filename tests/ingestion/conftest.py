@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
+from ingestion_support import DAYS, PII_KEY
 
 from ingestion.lake import Lake
 from ingestion.pii import PiiHasher
 from ingestion.testing import SourceDatabases, write_sample_bank
-
-DAYS = [date(2025, 3, 1), date(2025, 3, 2), date(2025, 3, 3)]
-PII_KEY = "test-pii-key"
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ from datetime import date
 
 import boto3
 import pytest
-from conftest import DAYS
+from ingestion_support import DAYS
 
 from ingestion.catalog import GlueCatalog, LocalCatalog
 from ingestion.lake import Lake

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import DAYS, PII_KEY
+from ingestion_support import DAYS, PII_KEY
 
 from ingestion.lake import MANIFEST, Lake
 from ingestion.load import TableLoader
@@ -164,7 +164,7 @@ def test_snapshot_incremental_merges_inserts_and_updates(source_dbs, bank, lake,
         touched_at=datetime.now(UTC),
     )
     with source_dbs.pg() as conn:  # the trigger moves updated_at to now()
-        conn.execute("UPDATE clientes SET estado = 'bloqueado' WHERE cliente_id = 2")
+        conn.execute("UPDATE clientes SET estado = 'inactivo' WHERE cliente_id = 3")  # was activo
     result = loader(source_dbs, lake, hasher, "clientes", "run-2", lookback=NOW).load_snapshot(
         next_day
     )
@@ -174,7 +174,7 @@ def test_snapshot_incremental_merges_inserts_and_updates(source_dbs, bank, lake,
     states = dict(
         zip(snapshot["cliente_id"].to_pylist(), snapshot["estado"].to_pylist(), strict=True)
     )
-    assert states[2] == "bloqueado"
+    assert states[3] == "inactivo"
     # yesterday's snapshot is history: untouched
     assert lake.read_partition(spec, day.isoformat()).num_rows == len(bank.clientes)
 
@@ -254,3 +254,18 @@ def test_watermark_is_never_later_than_the_read(source_dbs, lake, hasher):
     assert datetime.fromisoformat(result.watermark) <= max(
         started, datetime.fromisoformat(result.watermark)
     )
+
+
+def test_catch_up_loads_the_whole_history_into_an_empty_lake(source_dbs, bank, lake, hasher):
+    spec = get_table("transacciones")
+    result = loader(source_dbs, lake, hasher, "transacciones").load_events(
+        DAYS[-1], DAYS[-1], catch_up=True
+    )
+    assert [p.dt for p in result.partitions] == [d.isoformat() for d in DAYS]
+    assert result.rows_extracted == len(bank.transacciones)
+    # once history is there, a run covers only its own range
+    again = loader(source_dbs, lake, hasher, "transacciones", "run-2").load_events(
+        DAYS[-1], DAYS[-1], catch_up=True
+    )
+    assert [p.dt for p in again.partitions] == [DAYS[-1].isoformat()]
+    assert lake.partitions(spec) == [d.isoformat() for d in DAYS]

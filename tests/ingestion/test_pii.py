@@ -10,7 +10,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import DAYS
+from ingestion_support import DAYS
 
 from ingestion.load import TableLoader
 from ingestion.pii import PiiHasher, mask, normalise

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
+from orchestration_support import PIPELINE_DAYS
 
 from ingestion.testing import SourceDatabases, write_sample_bank
 from orchestration.lib.resources import (
@@ -16,8 +15,6 @@ from orchestration.lib.resources import (
     PostgresSource,
     QualityResource,
 )
-
-PIPELINE_DAYS = [date(2025, 5, 1), date(2025, 5, 2)]
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ import dagster as dg
 import duckdb
 import pytest
 from click.testing import CliRunner
-from conftest import PIPELINE_DAYS
+from orchestration_support import PIPELINE_DAYS
 
 import orchestration.definitions
 from infra.local.cli import main
@@ -42,8 +42,11 @@ def with_downstream(overrides) -> dg.Definitions:
     def daily_volume() -> None:
         raise AssertionError("must not run when a blocking check upstream failed")
 
+    raw = dg.AssetSelection.groups("raw_clientes", "raw_cuentas", "raw_transacciones")
     job = dg.define_asset_job(
-        "raw_pipeline", selection=dg.AssetSelection.all(), executor_def=dg.in_process_executor
+        "raw_pipeline",
+        selection=raw | dg.AssetSelection.assets(daily_volume),
+        executor_def=dg.in_process_executor,
     )
     return dg.Definitions(
         assets=[*base.assets, daily_volume],

@@ -6,13 +6,16 @@ It measures the service already running (``cloudbank up clientes``, with the sam
 environment); it starts nothing. When the database has fewer than ``--rows`` clients it adds
 synthetic ones first (SQL, in one statement). It uses ``wrk`` when installed (``apt-get install
 wrk``), else an httpx async load generator (which costs more CPU on the same machine, so its
-figures are pessimistic). Prints: endpoint, req/s, p50, p99, errors.
+figures are pessimistic). Prints: endpoint, req/s, p50, p99, errors, and the CPU time the
+clientes workers and their PostgreSQL backends spent per request (a figure other load on a
+shared machine does not distort the way it distorts latency).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import re
 import shutil
@@ -60,6 +63,39 @@ class Result:
     p99_ms: float
     errors: int
     requests: int
+    app_cpu_ms: float | None = None
+    db_cpu_ms: float | None = None
+
+
+def _tree_cpu_seconds(pid_file: Path) -> float | None:
+    """User + system CPU of a process's children (uvicorn workers, PostgreSQL backends)."""
+    try:
+        parent = int(pid_file.read_text().split()[0])
+        children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+    except (OSError, ValueError, IndexError):
+        return None
+    ticks = 0
+    for child in children:
+        try:
+            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def measured(run_dir: Path, run, *args) -> Result:
+    """``run(*args)`` with the CPU per request of the service and of its database."""
+    files = (run_dir / "clientes.pid", run_dir / "postgres.pid")
+    before = [_tree_cpu_seconds(f) for f in files]
+    result = run(*args)
+    after = [_tree_cpu_seconds(f) for f in files]
+    per_request = [
+        (b - a) * 1000 / result.requests if a is not None and b is not None else None
+        for a, b in zip(before, after, strict=True)
+    ]
+    result.app_cpu_ms, result.db_cpu_ms = per_request
+    return result
 
 
 def ensure_rows(dsn: str, rows: int) -> list[int]:
@@ -218,17 +254,39 @@ def main() -> int:
         ("GET /clientes?limit=50", "/clientes?limit=50&offset={offset}"),
     ]
     results = []
+    load_before = os.getloadavg()[0]
     for name, pattern in endpoints:
         run(base, name, pattern, ids, token, 2, args.connections)  # warm-up
-        results.append(run(base, name, pattern, ids, token, args.duration, args.connections))
+        results.append(
+            measured(
+                settings.run_dir,
+                run,
+                base,
+                name,
+                pattern,
+                ids,
+                token,
+                args.duration,
+                args.connections,
+            )
+        )
 
-    print()
-    print(f"| {'endpoint':<24} | {'req/s':>8} | {'p50 ms':>7} | {'p99 ms':>7} | {'errors':>6} |")
-    print(f"|{'-' * 26}|{'-' * 10}|{'-' * 9}|{'-' * 9}|{'-' * 8}|")
+    def cpu(value: float | None) -> str:
+        return "n/a" if value is None else f"{value:.2f}"
+
+    print(
+        f"\nload average: {load_before:.1f} when the runs began, {os.getloadavg()[0]:.1f} at the "
+        f"end, on {os.cpu_count()} CPUs"
+    )
+    print(
+        f"| {'endpoint':<24} | {'req/s':>8} | {'p50 ms':>7} | {'p99 ms':>7} | {'errors':>6} "
+        f"| {'app CPU ms/req':>14} | {'db CPU ms/req':>13} |"
+    )
+    print(f"|{'-' * 26}|{'-' * 10}|{'-' * 9}|{'-' * 9}|{'-' * 8}|{'-' * 16}|{'-' * 15}|")
     for r in results:
         print(
             f"| {r.name:<24} | {r.requests_per_s:>8.0f} | {r.p50_ms:>7.2f} | {r.p99_ms:>7.2f} "
-            f"| {r.errors:>6} |"
+            f"| {r.errors:>6} | {cpu(r.app_cpu_ms):>14} | {cpu(r.db_cpu_ms):>13} |"
         )
     return 0 if all(r.errors == 0 for r in results) else 1
 

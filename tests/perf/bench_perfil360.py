@@ -21,8 +21,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
+import random
 import shutil
 import statistics
+import string
 import subprocess
 import tempfile
 import time
@@ -41,20 +44,77 @@ TOKEN = issue_token("bench", Role.ADMIN, ttl_minutes=120)
 HEADERS = {"Authorization": f"Bearer {TOKEN}"}
 
 
+# --- CPU accounting (independent of what else runs on the machine) ------------------------
+SERVING = ("postgres", "mariadb", "mongo", "redis", "haproxy", "clientes", "transacciones")
+
+
+def _descendants(roots: list[int]) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(stat.parent.name))
+    found, todo = [], list(roots)
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo += children.get(pid, [])
+    return found
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU of ``pids`` and all their descendants (uvicorn workers, ...)."""
+    total = 0
+    for pid in _descendants(pids):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+class CpuMeter:
+    """CPU used by perfil360 and by everything serving it, between start() and stop()."""
+
+    def __init__(self, s: Settings):
+        stack = Stack(s)
+        pid = {c.name: stack.pid_file(c).live_pid() for c in stack.components}
+        self.perfil = [p for n, p in pid.items() if n == "perfil360" and p]
+        self.others = [p for n, p in pid.items() if p and (n in SERVING or n.startswith("cuentas"))]
+
+    def start(self) -> None:
+        self.before = (cpu_seconds(self.perfil), cpu_seconds(self.others))
+
+    def stop(self, requests: int) -> dict:
+        perfil = cpu_seconds(self.perfil) - self.before[0]
+        others = cpu_seconds(self.others) - self.before[1]
+        n = max(requests, 1)
+        return {
+            "perfil360 CPU ms/req": perfil * 1000 / n,
+            "stack CPU ms/req": (perfil + others) * 1000 / n,
+        }
+
+
 # --- data ----------------------------------------------------------------------------------
-async def _create_one(s: Settings, clients: dict[str, httpx.AsyncClient], n: int) -> int:
-    tag = uuid.uuid4().hex[:10]
+async def _create_one(s: Settings, clients: dict[str, httpx.AsyncClient]) -> int:
+    tag = "".join(random.choices(string.ascii_lowercase, k=10))  # names take letters only
     r = await clients["clientes"].post(
         "/clientes",
         json={
             "nombre": "Bench",
             "apellido": f"Perfil {tag}",
             "email": f"bench.{tag}@example.com",
-            "documento": {"tipo_documento": "DNI", "numero_documento": f"{70_000_000 + n}"},
+            "documento": {
+                "tipo_documento": "DNI",
+                "numero_documento": str(random.randrange(10**7, 10**8)),
+            },
         },
     )
-    if r.status_code == 409:  # document number taken by an earlier run: use another
-        return await _create_one(s, clients, n + 10_000_000)
+    if r.status_code == 409:  # document number or e-mail taken: try another
+        return await _create_one(s, clients)
     r.raise_for_status()
     cliente_id = r.json()["cliente_id"]
 
@@ -112,11 +172,10 @@ async def ensure_clients(s: Settings, count: int) -> list[int]:
             for name in ("clientes", "cuentas", "transacciones")
         }
         limit = asyncio.Semaphore(8)
-        offset = int(time.time()) % 1_000_000 * 10
 
-        async def one(i: int) -> int:
+        async def one(_: int) -> int:
             async with limit:
-                return await _create_one(s, clients, offset + i)
+                return await _create_one(s, clients)
 
         try:
             known += await asyncio.gather(*(one(i) for i in range(missing)))
@@ -156,11 +215,14 @@ async def run_cold(s: Settings, ids: list[int], seconds: float, concurrency: int
                 if r.headers.get("X-Cache") != "miss":
                     not_miss += 1
 
+        meter = CpuMeter(s)
+        meter.start()
         started = time.monotonic()
         await asyncio.gather(*(worker(w) for w in range(concurrency)))
         elapsed = time.monotonic() - started
+        cpu = meter.stop(len(latencies))
     await redis.aclose()
-    return _row("cold (loader: httpx)", latencies, elapsed, errors, partial, not_miss)
+    return _row("cold (loader: httpx)", latencies, elapsed, errors, partial, not_miss) | cpu
 
 
 def _row(name, latencies, elapsed, errors, partial, other) -> dict:
@@ -219,6 +281,8 @@ def run_cached(s: Settings, ids: list[int], seconds: float, concurrency: int) ->
     script = WRK_SCRIPT % {"ids": ",".join(map(str, ids)), "token": TOKEN}
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(script)
+    meter = CpuMeter(s)
+    meter.start()
     out = subprocess.run(
         [
             "wrk",
@@ -236,6 +300,7 @@ def run_cached(s: Settings, ids: list[int], seconds: float, concurrency: int) ->
     Path(f.name).unlink()
     line = next(x for x in out.splitlines() if x.startswith("RESULT"))
     requests, p50, p99, worst, duration, not_hit = line.split()[1:]
+    cpu = meter.stop(int(requests))
     return {
         "mode": "cached (loader: wrk)",
         "requests": int(requests),
@@ -246,7 +311,7 @@ def run_cached(s: Settings, ids: list[int], seconds: float, concurrency: int) ->
         "errors": 0,
         "partial": 0,
         "unexpected X-Cache": int(not_hit),
-    }
+    } | cpu
 
 
 def print_table(rows: list[dict]) -> None:
@@ -268,7 +333,12 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32)
     args = parser.parse_args()
     s = get_settings()
-    Stack(s).up()
+    stack = Stack(s)
+    needed = ("postgres", "mariadb", "mongo", "redis", "haproxy", "clientes", "transacciones")
+    stack.up(
+        [c.name for c in stack.components if c.name in needed or c.name.startswith("cuentas")]
+        + ["perfil360"]
+    )
     ids = asyncio.run(ensure_clients(s, args.clients))
     cold = asyncio.run(run_cold(s, ids, args.seconds, args.concurrency))
     asyncio.run(warm(s, ids))
@@ -278,6 +348,8 @@ def main() -> None:
         f"clients, {args.seconds:.0f} s each; targets p99 <= 60 ms cold, <= 5 ms cached"
     )
     print_table([cold, cached])
+    one, five, fifteen = os.getloadavg()
+    print(f"load average at the end: {one:.1f} {five:.1f} {fifteen:.1f} on {os.cpu_count()} cores")
 
 
 if __name__ == "__main__":

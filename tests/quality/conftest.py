@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
+from quality_support import QUALITY_DAYS, load_everything
 
 from ingestion.lake import Lake
-from ingestion.load import TableLoader
-from ingestion.pii import PiiHasher
-from ingestion.tables import TABLES, Kind
 from ingestion.testing import SourceDatabases, write_sample_bank
 from quality.runner import QualityRunner
-
-QUALITY_DAYS = [date(2025, 4, 1), date(2025, 4, 2)]
-SNAPSHOT = date(2025, 4, 3)
 
 
 @pytest.fixture(scope="session")
@@ -25,15 +18,6 @@ def quality_sources(stack) -> SourceDatabases:
 @pytest.fixture(scope="session")
 def runner(tmp_path_factory) -> QualityRunner:
     return QualityRunner(tmp_path_factory.mktemp("quality"))
-
-
-def load_everything(sources: SourceDatabases, lake: Lake, run_id: str) -> None:
-    for spec in TABLES.values():
-        loader = TableLoader(spec, sources.sources.extractor(spec), lake, PiiHasher("k"), run_id)
-        if spec.kind is Kind.EVENTS:
-            loader.load_events(QUALITY_DAYS[0], QUALITY_DAYS[-1])
-        else:
-            loader.load_snapshot(SNAPSHOT)
 
 
 @pytest.fixture

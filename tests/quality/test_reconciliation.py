@@ -7,7 +7,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-from conftest import QUALITY_DAYS, SNAPSHOT, load_everything
+from quality_support import QUALITY_DAYS, SNAPSHOT, load_everything
 
 from ingestion.tables import TABLES, Kind, get_table
 from quality.checks import balance_check, reconciliation_check, suite_check
@@ -37,7 +37,7 @@ def test_a_clean_load_passes_every_check(quality_sources, loaded, runner):
         Path(lake.root, "quality/cuentas/cuentas/run=run-1/balance_equals_journal.json").read_text()
     )
     assert stored["passed"] is True and stored["run_id"] == "run-1"
-    assert runner.data_docs_index.exists()
+    assert runner.build_docs().exists()  # the static Data Docs site, built once per run
 
 
 def test_negative_amount_and_unknown_enumeration_fail_the_suite(quality_sources, loaded, runner):
@@ -127,7 +127,7 @@ def test_rows_changed_after_the_watermark_do_not_fail_reconciliation(quality_sou
     _, lake = loaded
     spec = get_table("clientes")
     with quality_sources.pg() as conn:  # changes after the load: not in the lake yet
-        conn.execute("UPDATE clientes SET estado = 'inactivo' WHERE cliente_id IN (1, 2)")
+        conn.execute("UPDATE clientes SET estado = 'bloqueado' WHERE cliente_id IN (1, 3)")
     outcome = reconciliation_check(
         spec, lake, quality_sources.sources.extractor(spec), dts_of(spec), "run-1"
     )

@@ -11,7 +11,9 @@ from collections import defaultdict
 from decimal import Decimal
 
 import bson
+import httpx
 import pytest
+import redis
 from bson.raw_bson import RawBSONDocument
 from click.testing import CliRunner
 from seed_testdata import AS_OF, REPO_ROOT, SMALL
@@ -24,7 +26,10 @@ from seed.load import LoadError
 from seed.load import mariadb as mariadb_loader
 from seed.load import mongo as mongo_loader
 from seed.load import postgres as postgres_loader
+from services.common.auth import Role, issue_token
+from services.common.money import from_minor
 from services.common.settings import Settings
+from services.transacciones.db import INDEXES
 
 # Whether the stores hold exactly SMALL; tests that change them clear it.
 _state = {"small": False}
@@ -285,12 +290,65 @@ def test_transaction_indexes_are_the_services_and_built_after_the_load(seeded: S
         info = mongo_loader.collection(client, seeded).index_information()
     # nx-27017 names indexes itself and reports every key as ascending: compare fields only
     built = {tuple(k for k, _ in spec["key"]): bool(spec.get("unique")) for spec in info.values()}
-    wanted = {
-        tuple(model.document["key"]): bool(model.document.get("unique"))
-        for model in mongo_loader.service_indexes()
-    }
+    wanted = {tuple(model.document["key"]): bool(model.document.get("unique")) for model in INDEXES}
     assert ("transaccion_id",) in wanted and ("idempotency_key",) in wanted
     assert wanted.items() <= built.items()
+
+
+# --- the services on the seeded stores ------------------------------------------------------
+def test_the_services_serve_the_seeded_data(seeded: Settings, services: Settings, small: Dataset):
+    s = seeded
+    token = issue_token("seed-tests", Role.ADMIN)
+    with httpx.Client(timeout=30, headers={"Authorization": f"Bearer {token}"}) as http:
+        # clientes: every page (each e-mail goes through the response model: no 500s)
+        clientes = s.service_url(s.clientes_port)
+        for offset in range(0, len(small.clientes), 200):
+            page = http.get(f"{clientes}/clientes", params={"limit": 200, "offset": offset})
+            assert page.status_code == 200, page.text
+        for c in small.clientes[::97]:
+            assert http.get(f"{clientes}/clientes/{c.cliente_id}").json()["email"] == c.email
+        d = small.documentos[7]
+        found = http.get(f"{clientes}/clientes/documento/{d.numero_documento}")
+        assert found.status_code == 200 and found.json()["cliente_id"] == d.cliente_id
+
+        # cuentas, through HAProxy
+        cuentas = s.service_url(s.cuentas_port)
+        for c in small.cuentas[::97]:
+            body = http.get(f"{cuentas}/cuentas/{c.cuenta_id}").json()
+            assert Decimal(body["saldo"]) == c.saldo and body["numero_cuenta"] == c.numero_cuenta
+        journal = http.get(f"{cuentas}/cuentas/{small.cuentas[0].cuenta_id}/movimientos")
+        assert journal.status_code == 200, journal.text
+
+        # transacciones: readable, and the seeded request sent again is a replay
+        transacciones = s.service_url(s.transacciones_port)
+        for t in small.transacciones[::97]:
+            got = http.get(f"{transacciones}/transacciones/{t.transaccion_id}")
+            assert got.status_code == 200 and got.json()["estado"] == t.estado
+        t = next(t for t in reversed(small.transacciones) if t.tipo == "TRANSFERENCIA")
+        request = {
+            "tipo": t.tipo,
+            "cuenta_origen_id": t.cuenta_origen_id,
+            "cuenta_destino_id": t.cuenta_destino_id,
+            "monto": str(from_minor(t.monto)),
+            "moneda": t.moneda,
+            "descripcion": t.descripcion,
+            "metadata": t.metadata,
+        }
+        replay = http.post(
+            f"{transacciones}/transacciones",
+            json=request,
+            headers={"Idempotency-Key": t.idempotency_key},
+        )
+        assert replay.status_code == 201, replay.text
+        assert replay.headers["Idempotent-Replayed"] == "true"
+        assert replay.json()["transaccion_id"] == t.transaccion_id
+
+        # perfil360: one call over the three services
+        owner = small.cuentas[-1].cliente_id
+        perfil = http.get(f"{s.service_url(s.perfil360_port)}/api/clientes/{owner}/perfil-completo")
+        assert perfil.status_code == 200 and perfil.json()["parcial"] is False, perfil.text
+    # the replay moved no money
+    assert my_rows(s, "cuentas", ("saldo",), "cuenta_id") == [(c.saldo,) for c in small.cuentas]
 
 
 # --- refusing, resetting, failing cleanly ---------------------------------------------------
@@ -339,8 +397,16 @@ def test_reset_empties_seeded_tables_but_keeps_tipos_cuenta(seeded: Settings, ch
             "INSERT INTO idempotencia (`key`, fingerprint, status_code, body) "
             "VALUES ('k-test', REPEAT('0', 64), 200, '{}')"
         )
+    cache = redis.Redis.from_url(seeded.redis_url)
+    cache.set("perfil360:cliente:1", "stale profile")
+    cache.hset("perfil360:cuentas", "1", "1")  # account 1 belonged to client 1
+    cache.set("someone-else:key", "kept")
     smaller = SeedConfig(as_of=AS_OF, scale=0.01, seed=5)
     run(seeded, smaller, reset=True, start=False, show_progress=False, echo=lambda _: None)
+    # perfil360's cache described the old data: gone; other keys stay
+    assert cache.keys("perfil360:*") == [] and cache.get("someone-else:key") == b"kept"
+    cache.delete("someone-else:key")
+    cache.close()
     assert my_scalar(seeded, "SELECT count(*) FROM tipos_cuenta") == 4
     assert my_scalar(seeded, "SELECT count(*) FROM idempotencia") == 0
     assert my_scalar(seeded, "SELECT count(*) FROM cuentas") == smaller.n_cuentas

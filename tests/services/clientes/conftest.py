@@ -1,32 +1,46 @@
-"""Fixtures of the clientes tests: the suite's stack (real PostgreSQL and the real clientes
-service, started by ``cloudbank``'s stack manager with its migrations) and a contract
-stand-in for cuentas.
+"""Fixtures of the clientes tests: the part of the suite's stack they need — real
+PostgreSQL, the real clientes service started by ``cloudbank``'s stack manager with its
+migrations, and the real cuentas (MariaDB, two instances behind HAProxy).
 """
 
 from __future__ import annotations
 
-import threading
-import time
+import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Annotated
 
 import httpx
 import psycopg
 import pytest
-from fastapi import FastAPI, Header, Query
-from fastapi.responses import JSONResponse
 
-from infra.local.process import port_in_use
-from services.common.auth import Role, Scope, decode_token, issue_token
-from services.common.errors import ApiError
-from services.common.settings import Settings
+from infra.local.process import StackError
+from infra.local.stack import Stack
+from services.common.auth import Role, issue_token
+from services.common.settings import Settings, get_settings
+
+# What these tests need of the suite's stack (not perfil360, transacciones or the SPA).
+COMPONENTS = ("postgres", "mariadb", "cuentas-1", "cuentas-2", "haproxy", "clientes")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "settings" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.stack)
 
 
 @pytest.fixture(scope="session")
-def settings(stack: Settings) -> Settings:
-    """The running test stack's settings (``stack`` comes from tests/conftest.py)."""
-    return stack
+def settings() -> Iterator[Settings]:
+    """The suite's stack (tests/conftest.py sets its var dir and ports), with the components
+    above running; stops at the end those it started."""
+    settings = get_settings()
+    local = Stack(settings)
+    names = [c.name for c in local.components if c.name in COMPONENTS]
+    already = {c.name for c in local.select(names) if local.pid_file(c).live_pid()}
+    try:
+        local.up(names)
+    except StackError as exc:
+        pytest.fail(f"cannot start the clientes test stack: {exc}", pytrace=False)
+    yield settings
+    local.down([n for n in names if n not in already])
 
 
 @pytest.fixture(scope="session")
@@ -65,158 +79,40 @@ def db(settings: Settings) -> Iterator[psycopg.Connection]:
 
 @pytest.fixture
 def clean(db: psycopg.Connection) -> None:
-    db.execute("TRUNCATE clientes, documentos_identidad RESTART IDENTITY CASCADE")
+    # ids keep growing (no RESTART IDENTITY): cuentas still holds accounts of earlier clients
+    db.execute("TRUNCATE clientes, documentos_identidad")
 
 
-# --- cuentas contract stand-in --------------------------------------------------------------
-@dataclass
-class CuentasStandIn:
-    """CONTRACT STAND-IN for the cuentas service, which is being built in parallel.
-
-    It serves only what clientes calls — ``GET /cuentas/cliente/{id}`` returning a Page of
-    accounts with ``estado`` — with canned data, and checks the service token like the real one
-    must. Replace it with the real cuentas (through HAProxy) once that service is merged.
-    """
-
-    accounts: dict[int, list[dict]] = field(default_factory=dict)
-    status_code: int = 200
-    body: object | None = None  # a malformed body to serve instead of a page
-    calls: list[dict] = field(default_factory=list)
-
-    def reset(self) -> None:
-        self.accounts.clear()
-        self.status_code, self.body = 200, None
-        self.calls.clear()
-
-    def app(self) -> FastAPI:
-        app = FastAPI()
-
-        @app.get("/health/ready")
-        def ready() -> dict:
-            return {"status": "ok"}
-
-        @app.get("/cuentas/cliente/{cliente_id}")
-        def cuentas_de_cliente(
-            cliente_id: int,
-            limit: Annotated[int, Query(ge=1, le=200)] = 50,
-            offset: Annotated[int, Query(ge=0)] = 0,
-            authorization: Annotated[str | None, Header()] = None,
-            x_request_id: Annotated[str | None, Header()] = None,
-        ):
-            self.calls.append(
-                {"cliente_id": cliente_id, "limit": limit, "offset": offset, "rid": x_request_id}
-            )
-            try:
-                principal = decode_token((authorization or "").removeprefix("Bearer "))
-            except ApiError:
-                return JSONResponse({"detail": "bad token", "code": "invalid_token"}, 401)
-            if Scope.CUENTAS_READ.value not in principal.scopes:
-                return JSONResponse({"detail": "missing scope", "code": "forbidden"}, 403)
-            if self.status_code != 200 or self.body is not None:
-                return JSONResponse(self.body or {"detail": "x", "code": "x"}, self.status_code)
-            items = self.accounts.get(cliente_id, [])
-            page = items[offset : offset + limit]
-            more = offset + limit < len(items)
-            return {
-                "items": page,
-                "total": len(items),
-                "limit": limit,
-                "offset": offset,
-                "next_offset": offset + limit if more else None,
-            }
-
-        return app
-
-
-class _Server:
-    def __init__(self, app: FastAPI, host: str, port: int):
-        import uvicorn
-
-        self.config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")
-        self.server: uvicorn.Server | None = None
-        self.thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        import uvicorn
-
-        self.server = uvicorn.Server(self.config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("the cuentas stand-in did not start")
-            time.sleep(0.02)
-
-    def stop(self) -> None:
-        if self.server is not None:
-            self.server.should_exit = True
-            self.thread.join(10)
-            self.server = None
-
-
-class StandInCuentas:
-    """The stand-in served where clientes will look for cuentas: on the public cuentas port
-    when nothing holds it, or behind the stack's HAProxy on both instance ports."""
-
-    def __init__(self, settings: Settings, standin: CuentasStandIn):
-        self.settings = settings
-        host = settings.host
-        self.public = settings.port(settings.cuentas_port)
-        instances = [settings.port(p) for p in settings.cuentas_instance_ports]
-        if not port_in_use(host, self.public):
-            self.behind_haproxy, ports = False, [self.public]
-        elif not any(port_in_use(host, p) for p in instances):
-            self.behind_haproxy, ports = True, instances
-        else:
-            pytest.skip(
-                "a real cuentas is running in the test stack: these tests use the contract "
-                "stand-in and should now be switched to the real service"
-            )
-        self.servers = [_Server(standin.app(), host, port) for port in ports]
-
-    @property
-    def running(self) -> bool:
-        return all(server.server is not None for server in self.servers)
-
-    def start(self) -> None:
-        for server in self.servers:
-            server.start()
-        if self.behind_haproxy:  # until HAProxy's health checks put the instances back
-            url = f"http://{self.settings.host}:{self.public}/health/ready"
-            deadline = time.monotonic() + 15
-            while time.monotonic() < deadline:
-                try:
-                    if httpx.get(url, timeout=1).status_code == 200:
-                        return
-                except httpx.HTTPError:
-                    pass
-                time.sleep(0.1)
-            raise RuntimeError("HAProxy did not route to the cuentas stand-in")
-
-    def stop(self) -> None:
-        for server in self.servers:
-            server.stop()
-
-
-@pytest.fixture(scope="module")
-def cuentas_server(settings: Settings) -> Iterator[tuple[CuentasStandIn, StandInCuentas]]:
-    """Module-scoped, so the cuentas ports are free again for whatever runs next."""
-    standin = CuentasStandIn()
-    served = StandInCuentas(settings, standin)
-    served.start()
-    yield standin, served
-    served.stop()
+# --- the real cuentas (two instances behind HAProxy, in the suite's stack) -----------------
+@pytest.fixture(scope="session")
+def cuentas_api(settings: Settings, admin_headers: dict[str, str]) -> Iterator[httpx.Client]:
+    """An admin client of the real cuentas service, through HAProxy."""
+    base = settings.service_url(settings.cuentas_port)
+    with httpx.Client(base_url=base, headers=admin_headers, timeout=15) as client:
+        yield client
 
 
 @pytest.fixture
-def cuentas(cuentas_server) -> Iterator[CuentasStandIn]:
-    standin, served = cuentas_server
-    standin.reset()
-    if not served.running:
-        served.start()
-    yield standin
-    standin.reset()
+def open_cuenta(cuentas_api: httpx.Client):
+    """``open_cuenta(cliente_id, estado="activa")``: a zero-balance account in that estado."""
+
+    def open_(cliente_id: int, estado: str = "activa") -> dict:
+        response = cuentas_api.post(
+            "/cuentas",
+            json={"cliente_id": cliente_id, "tipo_cuenta_id": 1, "moneda": "PEN"},
+            headers={"Idempotency-Key": f"test-{uuid.uuid4()}"},
+        )
+        assert response.status_code == 201, response.text
+        cuenta = response.json()
+        if estado != "activa":
+            changed = cuentas_api.patch(
+                f"/cuentas/{cuenta['cuenta_id']}/estado", json={"estado": estado}
+            )
+            assert changed.status_code == 200, changed.text
+            cuenta = changed.json()
+        return cuenta
+
+    return open_
 
 
 # --- data ---------------------------------------------------------------------------------

@@ -1,16 +1,14 @@
-"""DELETE /clientes/{id} (and any other change to estado=inactivo) asks cuentas first.
-
-cuentas is served here by the CONTRACT STAND-IN of conftest.py (canned pages from
-GET /cuentas/cliente/{id}); switch these tests to the real cuentas once it is merged.
-"""
+"""DELETE /clientes/{id} (and any other change to estado=inactivo) asks the real cuentas
+(through HAProxy, with the service token) for the client's accounts first."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
-
-def _cuenta(cuenta_id: int, estado: str) -> dict:
-    return {"cuenta_id": cuenta_id, "estado": estado, "saldo": "0.00", "moneda": "PEN"}
+from infra.local.process import wait_until
+from infra.local.stack import Stack
 
 
 def _estado(db, cliente_id: int) -> str:
@@ -20,11 +18,12 @@ def _estado(db, cliente_id: int) -> str:
 
 
 def test_delete_without_accounts_marks_inactive_and_keeps_the_record(
-    api, db, cuentas, make_cliente
+    api, db, settings, make_cliente
 ):
     created = make_cliente()
     cid = created["cliente_id"]
-    response = api.delete(f"/clientes/{cid}", headers={"X-Request-ID": "del-1"})
+    request_id = f"del-{uuid.uuid4().hex[:12]}"
+    response = api.delete(f"/clientes/{cid}", headers={"X-Request-ID": request_id})
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["estado"] == "inactivo"
@@ -32,85 +31,42 @@ def test_delete_without_accounts_marks_inactive_and_keeps_the_record(
     assert body["updated_at"] > created["updated_at"]
     assert _estado(db, cid) == "inactivo"  # never hard-deleted
     assert db.execute("SELECT count(*) FROM documentos_identidad").fetchone()[0] == 1
-    # asked with the service token (the stand-in checks it), the page cap and our request id
-    assert cuentas.calls == [{"cliente_id": cid, "limit": 200, "offset": 0, "rid": "del-1"}]
     assert api.get(f"/clientes/{cid}").json()["estado"] == "inactivo"
+    # cuentas was asked, under our request id
+    logs = "".join(
+        (settings.log_dir / f"{name}.log").read_text(errors="replace")
+        for name in ("cuentas-1", "cuentas-2")
+        if (settings.log_dir / f"{name}.log").exists()
+    )
+    assert request_id in logs
 
 
-def test_delete_with_only_closed_accounts_succeeds(api, cuentas, make_cliente):
+def test_delete_with_only_closed_accounts_succeeds(api, make_cliente, open_cuenta):
     cid = make_cliente()["cliente_id"]
-    cuentas.accounts[cid] = [_cuenta(1, "cerrada"), _cuenta(2, "cerrada")]
+    open_cuenta(cid, "cerrada")
+    open_cuenta(cid, "cerrada")
     assert api.delete(f"/clientes/{cid}").json()["estado"] == "inactivo"
 
 
 @pytest.mark.parametrize("estado", ["activa", "bloqueada"])
-def test_delete_with_an_account_not_closed_is_409(api, db, cuentas, make_cliente, estado):
-    created = make_cliente(estado="bloqueado")
-    cid = created["cliente_id"]
-    cuentas.accounts[cid] = [_cuenta(1, "cerrada"), _cuenta(2, estado)]
+def test_delete_with_an_account_not_closed_is_409(api, make_cliente, open_cuenta, estado):
+    cid = make_cliente()["cliente_id"]
+    open_cuenta(cid, "cerrada")
+    open_cuenta(cid, estado)  # cuentas opens accounts for active clients only
+    before = api.patch(f"/clientes/{cid}", json={"estado": "bloqueado"}).json()
     response = api.delete(f"/clientes/{cid}")
     assert response.status_code == 409
     assert response.json()["code"] == "cliente_con_cuentas"
     assert "1 account" in response.json()["detail"]
-    assert api.get(f"/clientes/{cid}").json() == created  # nothing changed
+    assert api.get(f"/clientes/{cid}").json() == before  # nothing changed
 
 
-def test_delete_follows_every_page_of_accounts(api, cuentas, make_cliente):
-    cid = make_cliente()["cliente_id"]
-    cuentas.accounts[cid] = [_cuenta(i, "cerrada") for i in range(450)] + [_cuenta(999, "activa")]
-    response = api.delete(f"/clientes/{cid}")
-    assert response.status_code == 409
-    assert [c["offset"] for c in cuentas.calls] == [0, 200, 400]
-
-
-@pytest.mark.parametrize(
-    ("status", "body"),
-    [
-        (500, None),
-        (502, None),
-        (404, {"detail": "no such route", "code": "not_found"}),
-        (401, {"detail": "bad token", "code": "invalid_token"}),
-        (200, {"unexpected": "shape"}),
-        (200, {"items": [{"cuenta_id": 1}], "next_offset": None}),  # no estado
-        (200, {"items": [], "next_offset": 0}),  # a page that would loop
-    ],
-)
-def test_delete_when_cuentas_cannot_answer_is_503_and_changes_nothing(
-    api, db, cuentas, make_cliente, status, body
+def test_deactivating_through_patch_or_put_is_checked_too(
+    api, cuentas_api, make_cliente, open_cuenta
 ):
-    cid = make_cliente()["cliente_id"]
-    cuentas.status_code, cuentas.body = status, body
-    response = api.delete(f"/clientes/{cid}")
-    assert response.status_code == 503
-    assert response.json()["code"] == "cuentas_unavailable"
-    assert _estado(db, cid) == "activo"
-
-
-def test_delete_when_cuentas_is_down_is_503(api, db, cuentas_server, cuentas, make_cliente):
-    _, server = cuentas_server
-    cid = make_cliente()["cliente_id"]
-    server.stop()
-    try:
-        response = api.delete(f"/clientes/{cid}")
-    finally:
-        server.start()
-    assert response.status_code == 503
-    assert _estado(db, cid) == "activo"
-
-
-def test_delete_of_an_inactive_client_is_idempotent(api, cuentas, make_cliente):
-    created = make_cliente(estado="inactivo")
-    cuentas.status_code = 500  # not even asked
-    response = api.delete(f"/clientes/{created['cliente_id']}")
-    assert response.status_code == 200
-    assert response.json() == created
-    assert cuentas.calls == []
-
-
-def test_deactivating_through_patch_or_put_is_checked_too(api, cuentas, make_cliente):
     created = make_cliente()
     cid = created["cliente_id"]
-    cuentas.accounts[cid] = [_cuenta(1, "activa")]
+    cuenta = open_cuenta(cid)
     patch = api.patch(f"/clientes/{cid}", json={"estado": "inactivo"})
     assert (patch.status_code, patch.json()["code"]) == (409, "cliente_con_cuentas")
     fields = {k: created[k] for k in ("nombre", "apellido", "email", "telefono")}
@@ -118,12 +74,38 @@ def test_deactivating_through_patch_or_put_is_checked_too(api, cuentas, make_cli
     assert put.status_code == 409
     # other changes of estado don't need cuentas
     assert api.patch(f"/clientes/{cid}", json={"estado": "bloqueado"}).status_code == 200
-    cuentas.accounts[cid] = [_cuenta(1, "cerrada")]
+    closed = cuentas_api.patch(f"/cuentas/{cuenta['cuenta_id']}/estado", json={"estado": "cerrada"})
+    assert closed.status_code == 200, closed.text
     assert api.patch(f"/clientes/{cid}", json={"estado": "inactivo"}).json()["estado"] == "inactivo"
     # and a client can be reactivated
     assert api.patch(f"/clientes/{cid}", json={"estado": "activo"}).json()["estado"] == "activo"
 
 
-def test_delete_unknown_client_is_404_without_asking_cuentas(api, cuentas, clean):
-    assert api.delete("/clientes/4242").status_code == 404
-    assert cuentas.calls == []
+def test_delete_unknown_client_is_404(api, clean):
+    assert api.delete("/clientes/2147483000").status_code == 404
+
+
+def test_without_cuentas_nothing_is_deactivated(api, db, settings, cuentas_api, make_cliente):
+    """Both cuentas instances down: 503 and the client unchanged (never deleted blindly); a
+    client already inactive needs no answer from cuentas."""
+    active = make_cliente()["cliente_id"]
+    inactive = make_cliente(estado="inactivo")
+    stack = Stack(settings)
+    instances = [c.name for c in stack.components if c.name.startswith("cuentas-")]
+    assert instances, "the test stack runs no cuentas instances"
+    stack.down(instances)
+    try:
+        response = api.delete(f"/clientes/{active}")
+        assert response.status_code == 503
+        assert response.json()["code"] == "cuentas_unavailable"
+        assert _estado(db, active) == "activo"
+        patch = api.patch(f"/clientes/{active}", json={"estado": "inactivo"})
+        assert patch.status_code == 503
+        assert _estado(db, active) == "activo"
+        again = api.delete(f"/clientes/{inactive['cliente_id']}")
+        assert (again.status_code, again.json()) == (200, inactive)
+    finally:
+        stack.up(instances)
+        # until HAProxy's health checks have put an instance back
+        assert wait_until(lambda: cuentas_api.get("/health/ready").status_code == 200, 30)
+    assert api.delete(f"/clientes/{active}").json()["estado"] == "inactivo"

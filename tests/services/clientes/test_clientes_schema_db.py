@@ -31,14 +31,14 @@ def _migrate(settings, *args: str, database: str | None = None) -> subprocess.Co
     )
 
 
-def test_migrating_again_changes_nothing(settings, db, clientes_stack):
+def test_migrating_again_changes_nothing(settings, db):
     result = _migrate(settings)
     assert result.returncode == 0, result.stderr
     assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
 
 
 @pytest.fixture
-def scratch_database(settings, clientes_stack):
+def scratch_database(settings, db):
     """A new, empty database owned by the application user."""
     name = f"clientes_scratch_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(settings.postgres_dsn, autocommit=True) as conn:

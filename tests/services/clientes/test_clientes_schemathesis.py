@@ -30,7 +30,7 @@ schema.config.generation.update(
     suppress_health_check=list(HealthCheck),
     derandomize=True,
 )
-def test_no_server_errors(case, base_url, admin_headers, cuentas, clean):
-    # cuentas: the contract stand-in answers deactivation checks (no accounts)
+def test_no_server_errors(case, base_url, admin_headers, clean):
+    # deactivations ask the real cuentas of the test stack
     response = case.call(base_url=base_url, headers=admin_headers)
     case.validate_response(response, checks=[not_a_server_error, response_schema_conformance])

@@ -1,11 +1,12 @@
-"""The cuentas test stack: MariaDB, the clientes contract stand-in, both cuentas instances and
-HAProxy, started with infra.local.stack on the test var dir (var/test) and the port offset
-in CLOUDBANK_PORT_OFFSET (default 100, the test suite's). Components this session started
-are stopped at the end; ones already running are left as they were.
+"""The cuentas test stack: PostgreSQL and the clientes service (cuentas asks it about
+clients), MariaDB, both cuentas instances and HAProxy, started with infra.local.stack on the
+test var dir (var/test) and the port offset in CLOUDBANK_PORT_OFFSET (default 100, the test
+suite's). Components this session started are stopped at the end; ones already running (the
+suite's ``stack``, a developer's ``cloudbank up``) are left as they were.
 
 Tests talk to cuentas through HAProxy, like every client does. Each test opens its own
-accounts (for clients picked at random), so tests don't depend on each other or on data left
-by earlier runs.
+accounts for clients it creates, so tests don't depend on each other or on data left by
+earlier runs.
 """
 
 from __future__ import annotations
@@ -16,15 +17,15 @@ from collections.abc import Iterator
 import httpx
 import pymysql
 import pytest
-from cuentas_support import Bank, bearer
+from cuentas_support import Bank, Clientes, bearer, use_clientes
 
-from infra.local.components import HAProxy, MariaDB, UvicornService, cuentas_instances
+from infra.local.components import HAProxy
 from infra.local.process import wait_until
 from infra.local.stack import Stack
 from services.common.auth import Role
 from services.common.settings import REPO_ROOT, Settings, get_settings
 
-STANDIN_APP = "tests.services.cuentas.clientes_standin:app"
+CUENTAS_STACK = ["postgres", "mariadb", "clientes", "cuentas-1", "cuentas-2", "haproxy"]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -49,18 +50,21 @@ def settings() -> Settings:
 
 @pytest.fixture(scope="session")
 def cuentas_stack(settings: Settings) -> Iterator[Stack]:
-    standin = UvicornService(
-        "clientes-standin", settings, app=STANDIN_APP, base_port=settings.clientes_port
-    )
-    components = [MariaDB(settings), standin, *cuentas_instances(settings), HAProxy(settings)]
-    stack = Stack(settings, components)
+    stack = Stack(settings)
+    components = stack.select(CUENTAS_STACK)
     already = {c.name for c in components if stack.pid_file(c).live_pid() is not None}
-    stack.up()
-    haproxy = components[-1]
+    stack.up(CUENTAS_STACK)
+    haproxy = next(c for c in components if isinstance(c, HAProxy))
     assert wait_until(lambda: set(haproxy.backends().values()) == {"UP"}, timeout=20), (
         "HAProxy never saw both cuentas instances UP"
     )
-    yield stack
+    with httpx.Client(
+        base_url=settings.service_url(settings.clientes_port),
+        headers=bearer(Role.ADMIN),
+        timeout=30,
+    ) as clientes:
+        use_clientes(Clientes(clientes))
+        yield stack
     stack.down([c.name for c in components if c.name not in already])
 
 

@@ -1,19 +1,30 @@
-"""Helpers shared by the cuentas tests (a uniquely named module: conftest is not importable)."""
+"""Helpers shared by the cuentas tests (a uniquely named module: conftest is not importable).
+
+Clients come from the real clientes service: each test creates the ones it needs
+(``fresh_cliente``), so tests never depend on each other or on data left by earlier runs."""
 
 from __future__ import annotations
 
-import random
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import httpx
-from clientes_contract import BLOQUEADO, INACTIVO, UNKNOWN_FROM
 
 from services.common.auth import Role, issue_token
 
-__all__ = ["BLOQUEADO", "INACTIVO", "UNKNOWN_FROM", "Bank", "bearer", "fresh_cliente", "new_key"]
+__all__ = [
+    "UNKNOWN_CLIENTE",
+    "Bank",
+    "Clientes",
+    "bearer",
+    "fresh_cliente",
+    "new_key",
+    "use_clientes",
+]
+
+UNKNOWN_CLIENTE = 2_000_000_000  # a valid id that no client has
 
 
 def bearer(role: Role) -> dict[str, str]:
@@ -24,12 +35,43 @@ def new_key() -> str:
     return f"test-{uuid.uuid4()}"
 
 
-def fresh_cliente() -> int:
-    """An active client of the stand-in that no other test uses."""
-    while True:
-        cliente_id = random.randrange(1, UNKNOWN_FROM)
-        if cliente_id % 1000 not in (INACTIVO, BLOQUEADO):
-            return cliente_id
+class Clientes:
+    """Creates clients through the clientes API (as an admin)."""
+
+    def __init__(self, http: httpx.Client):
+        self.http = http
+
+    def new(self, estado: str = "activo") -> int:
+        token = uuid.uuid4().hex
+        response = self.http.post(
+            "/clientes",
+            json={
+                "nombre": "Cliente",
+                "apellido": "De Prueba",
+                "email": f"cuentas.{token[:24]}@example.com",
+                "estado": estado,
+                "documento": {
+                    "tipo_documento": "Pasaporte",
+                    "numero_documento": ("C" + token[:11]).upper(),
+                },
+            },
+        )
+        assert response.status_code == 201, response.text
+        return response.json()["cliente_id"]
+
+
+_clientes: Clientes | None = None
+
+
+def use_clientes(clientes: Clientes) -> None:
+    global _clientes
+    _clientes = clientes
+
+
+def fresh_cliente(estado: str = "activo") -> int:
+    """A new client of the clientes service (``activo``, ``inactivo`` or ``bloqueado``)."""
+    assert _clientes is not None, "the cuentas_stack fixture sets up the clientes helper"
+    return _clientes.new(estado)
 
 
 @dataclass

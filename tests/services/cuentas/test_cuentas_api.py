@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import httpx
 import pytest
-from cuentas_support import BLOQUEADO, INACTIVO, UNKNOWN_FROM, Bank, bearer, fresh_cliente, new_key
+from cuentas_support import UNKNOWN_CLIENTE, Bank, bearer, fresh_cliente, new_key
 
 from services.common.auth import Role
 from services.cuentas.idempotency import transaccion_id_for
@@ -146,9 +146,9 @@ def test_opening_is_idempotent(http, bank: Bank):
 @pytest.mark.parametrize(
     ("change", "status", "code"),
     [
-        ({"cliente_id": UNKNOWN_FROM + 7}, 422, "cliente_inexistente"),
-        ({"cliente_id": 5 * 1000 + INACTIVO}, 409, "cliente_inactivo"),
-        ({"cliente_id": 5 * 1000 + BLOQUEADO}, 409, "cliente_inactivo"),
+        ({"cliente_id": UNKNOWN_CLIENTE}, 422, "cliente_inexistente"),
+        ({"cliente_id": "inactivo"}, 409, "cliente_inactivo"),
+        ({"cliente_id": "bloqueado"}, 409, "cliente_inactivo"),
         ({"tipo_cuenta_id": 42}, 422, "tipo_cuenta_inexistente"),
         ({"moneda": "GBP"}, 422, "validation_error"),
         ({"saldo_inicial": "-1"}, 422, "validation_error"),
@@ -160,6 +160,8 @@ def test_opening_is_idempotent(http, bank: Bank):
     ],
 )
 def test_opening_rejections(http, change, status, code):
+    if change.get("cliente_id") in ("inactivo", "bloqueado"):
+        change = {"cliente_id": fresh_cliente(change["cliente_id"])}
     body = {"cliente_id": fresh_cliente(), "tipo_cuenta_id": 1, "moneda": "PEN", **change}
     response = http.post("/cuentas", json=body, headers={"Idempotency-Key": new_key()})
     assert response.status_code == status, response.text
@@ -251,7 +253,7 @@ def test_accounts_of_a_client(http, bank: Bank):
     # a known client without accounts is an empty page; an unknown one is 404
     empty = http.get(f"/cuentas/cliente/{fresh_cliente()}")
     assert empty.status_code == 200 and empty.json()["items"] == [] and empty.json()["total"] == 0
-    unknown = http.get(f"/cuentas/cliente/{UNKNOWN_FROM + 1}")
+    unknown = http.get(f"/cuentas/cliente/{UNKNOWN_CLIENTE}")
     assert unknown.status_code == 404 and unknown.json()["code"] == "cliente_inexistente"
 
 

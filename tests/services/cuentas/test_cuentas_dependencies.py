@@ -14,17 +14,18 @@ def test_clientes_unreachable_is_503_and_consumes_no_key(cuentas_stack: Stack, b
     existing = bank.open("1", cliente_id=cliente_id)
     key = new_key()
     body = {"cliente_id": fresh_cliente(), "tipo_cuenta_id": 1, "moneda": "PEN"}
-    cuentas_stack.down(["clientes-standin"])
+    without_accounts = fresh_cliente()
+    cuentas_stack.down(["clientes"])
     try:
         refused = http.post("/cuentas", json=body, headers={"Idempotency-Key": key})
         assert refused.status_code == 503 and refused.json()["code"] == "clientes_no_disponible"
-        lonely = http.get(f"/cuentas/cliente/{fresh_cliente()}")
+        lonely = http.get(f"/cuentas/cliente/{without_accounts}")
         assert lonely.status_code == 503
         # a client with accounts is known to exist (clients are never deleted): no need to ask
         mine = http.get(f"/cuentas/cliente/{cliente_id}")
         assert mine.status_code == 200 and mine.json()["items"] == [existing]
     finally:
-        cuentas_stack.up(["clientes-standin"])
+        cuentas_stack.up(["clientes"])
     # nothing was stored under the key: the retry opens the account
     retried = http.post("/cuentas", json=body, headers={"Idempotency-Key": key})
     assert retried.status_code == 201

@@ -43,7 +43,8 @@ def filled(sql, cuentas_stack):
     ],
 )
 def test_account_pages_read_cuentas_in_order(sql, filled, filters, index):
-    plan = explain(sql, queries.cuentas_page(filters, 51, 100))
+    statement, params = queries.cuentas_page(filters, 51, 100)
+    plan = explain(sql, statement.params(**params))
     page = [row for row in plan if row["table"] == "cuentas"]
     assert len(page) == 1, plan
     extra = page[0]["Extra"] or ""
@@ -55,7 +56,7 @@ def test_account_pages_read_cuentas_in_order(sql, filled, filters, index):
 
 
 def test_the_journal_page_uses_its_index(sql, filled):
-    plan = explain(sql, queries.movimientos_page(5, 51, 0))
+    plan = explain(sql, queries.MOVIMIENTOS_PAGE.params(cuenta_id=5, page_limit=51, page_offset=0))
     assert plan[0]["key"] == "ix_movimientos_cuenta_movimiento", plan
     assert "filesort" not in (plan[0]["Extra"] or ""), plan
 

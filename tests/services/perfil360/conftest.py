@@ -4,51 +4,22 @@ and transactions through those services' public APIs."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
 import redis
 
-from infra.local.components import Redis, UvicornService
 from infra.local.stack import Stack
 from services.common.auth import Role
+from services.common.settings import Settings
 from tests.services.perfil360.support import Bank, Deployment, auth
-
-pytest.importorskip("services.perfil360.main")
 
 
 @pytest.fixture(scope="session")
-def deployment(request: pytest.FixtureRequest) -> Iterator[Deployment]:
-    if not os.environ.get("PERFIL360_STANDINS"):
-        settings = request.getfixturevalue("stack")
-        yield Deployment(settings, Stack(settings), ["haproxy"])
-        return
-    # development only (PERFIL360_STANDINS=1): contract stand-ins instead of the real services
-    from services.common.settings import get_settings
-    from tests.services.perfil360.standins import standin_components
-
-    settings = get_settings()
-    local = Stack(
-        settings,
-        [
-            Redis(settings),
-            *standin_components(settings),
-            UvicornService(
-                "perfil360",
-                settings,
-                app="services.perfil360.main:app",
-                base_port=settings.perfil360_port,
-                workers=2,
-            ),
-        ],
-    )
-    try:
-        local.up()
-        yield Deployment(settings, local, ["cuentas"])
-    finally:
-        local.down()
+def deployment(stack: Settings) -> Deployment:
+    """The suite's stack; cuentas is made unreachable by stopping HAProxy in front of it."""
+    return Deployment(stack, Stack(stack), ["haproxy"])
 
 
 @pytest.fixture(scope="session")
@@ -72,3 +43,27 @@ def cache_redis(deployment: Deployment) -> Iterator[redis.Redis]:
     client = redis.Redis.from_url(deployment.settings.redis_url)
     yield client
     client.close()
+
+
+@pytest.fixture
+def stop(deployment: Deployment) -> Iterator[Callable[..., None]]:
+    """``stop(*components)``; whatever was stopped is started again after the test."""
+    stopped: list[str] = []
+
+    def _stop(*names: str) -> None:
+        deployment.down(*names)
+        stopped.extend(names)
+
+    yield _stop
+    if stopped:
+        deployment.up(*stopped)
+
+
+@pytest.fixture
+def cliente(bank: Bank) -> dict:
+    """A fresh client with a PEN account (70 + a 30 deposit) and a USD account (3)."""
+    c = bank.crear_cliente()
+    pen = bank.abrir_cuenta(c["cliente_id"], "PEN", "70.00")
+    usd = bank.abrir_cuenta(c["cliente_id"], "USD", "3.00")
+    bank.transaccion("DEPOSITO", "30.00", "PEN", destino=pen["cuenta_id"])
+    return {"cliente_id": c["cliente_id"], "pen": pen, "usd": usd}

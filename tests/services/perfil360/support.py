@@ -4,6 +4,7 @@ creates data through the real services' public APIs."""
 from __future__ import annotations
 
 import random
+import string
 import uuid
 from dataclasses import dataclass
 
@@ -12,6 +13,12 @@ import httpx
 from infra.local.stack import Stack
 from services.common.auth import Role, issue_token
 from services.common.settings import Settings
+from services.perfil360.config import UPSTREAM_TIMEOUT_S
+
+
+def letters(n: int) -> str:
+    """A random word (names accept letters only)."""
+    return "".join(random.choices(string.ascii_lowercase, k=n))
 
 
 def auth(role: Role = Role.ADMIN) -> dict[str, str]:
@@ -53,7 +60,7 @@ class Bank:
             client.close()
 
     def crear_cliente(self, apellido: str | None = None) -> dict:
-        tag = uuid.uuid4().hex[:10]
+        tag = letters(10)
         response = self.clientes.post(
             "/clientes",
             json={
@@ -104,3 +111,18 @@ class Bank:
         doc = response.json()
         assert doc["estado"] == "COMPLETADA", doc
         return doc
+
+
+# A profile must come back within one dependency timeout per sequential step (accounts, then
+# transactions), plus slack for this shared machine; past this the client gives up and the
+# test fails.
+WITHIN_TIMEOUT = httpx.Timeout(2 * UPSTREAM_TIMEOUT_S + 1.0)
+
+
+def profile(perfil: httpx.Client, cliente_id: int) -> httpx.Response:
+    return perfil.get(f"/api/clientes/{cliente_id}/perfil-completo", timeout=WITHIN_TIMEOUT)
+
+
+def ready(deployment: Deployment) -> httpx.Response:
+    s = deployment.settings
+    return httpx.get(s.service_url(s.perfil360_port) + "/health/ready", timeout=5)

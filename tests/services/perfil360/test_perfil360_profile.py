@@ -13,7 +13,7 @@ import pytest
 from services.common.auth import Role
 from services.perfil360.cache import POINTER_PREFIX, profile_key
 from services.perfil360.config import INVALIDATION_CHANNEL
-from tests.services.perfil360.support import auth
+from tests.services.perfil360.support import auth, letters
 
 
 @pytest.fixture(scope="module")
@@ -163,7 +163,7 @@ def test_a_deleted_pointer_alone_invalidates_the_profile(perfil, cache_redis, ba
 
 
 def test_search_finds_a_client_created_a_second_ago(perfil, bank):
-    marker = f"Zqx{int(time.time() * 1000) % 10**9}"
+    marker = f"Zqx{letters(12)}"
     cliente = bank.crear_cliente(apellido=f"{marker} Huamán")
     response = perfil.get("/api/clientes/buscar", params={"q": marker.lower()})
     assert response.status_code == 200, response.text
@@ -174,8 +174,8 @@ def test_search_finds_a_client_created_a_second_ago(perfil, bank):
 
 
 def test_search_pages_and_validates_its_input(perfil, bank):
-    marker = f"Pgq{int(time.time() * 1000) % 10**9}"
-    created = {bank.crear_cliente(apellido=f"{marker} {i}")["cliente_id"] for i in range(3)}
+    marker = f"Pgq{letters(12)}"
+    created = {bank.crear_cliente(apellido=f"{marker} {c}")["cliente_id"] for c in "abc"}
     seen = set()
     offset = 0
     while offset is not None:
