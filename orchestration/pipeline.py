@@ -2,8 +2,10 @@
 
 One run of the ``raw_pipeline`` job covers the business dates ``start``..``end`` (default:
 yesterday and today, like the hourly schedule; the first run into an empty lake also loads the
-sources' whole history) with the in-process executor; the report names every failed step and
-every failed check with the expectations that failed.
+sources' whole history) with the in-process executor; when it passes, one run of
+``marts_pipeline`` (dbt build and the analytics snapshot) follows, with those dates as the
+facts' window. The report names every failed step and every failed check with the
+expectations that failed.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from orchestration.defs.pipeline.schedules import full_refresh_config
 from orchestration.lib.partitions import clamp, hourly_window, range_tags, today
 
 JOB = "raw_pipeline"
+MARTS_JOB = "marts_pipeline"
 
 
 @dataclass
@@ -25,6 +28,7 @@ class PipelineReport:
     start: date
     end: date
     success: bool
+    marts_run_id: str | None = None
     materialized: list[str] = field(default_factory=list)
     checks_passed: list[str] = field(default_factory=list)
     checks_failed: list[tuple[str, str]] = field(default_factory=list)  # (check, description)
@@ -38,6 +42,8 @@ class PipelineReport:
 
     def lines(self) -> list[str]:
         out = [f"run {self.run_id}: business dates {self.start} .. {self.end}"]
+        if self.marts_run_id:
+            out.append(f"run {self.marts_run_id}: marts (dbt build, analytics snapshot)")
         out += [f"  materialized  {k}" for k in self.materialized]
         out += [f"  check passed  {k}" for k in self.checks_passed]
         out += [f"  CHECK FAILED  {k}: {d}" for k, d in self.checks_failed]
@@ -67,10 +73,38 @@ def run_pipeline(
     start, end = clamp(start, end or today())
     run_config = full_refresh_config() if full_refresh else {}
     run_config["loggers"] = {"console": {"config": {"log_level": log_level}}}
+    tags = range_tags(start, end)
     result = job.execute_in_process(
-        instance=instance, tags=range_tags(start, end), run_config=run_config, raise_on_error=False
+        instance=instance, tags=tags, run_config=run_config, raise_on_error=False
     )
     report = PipelineReport(result.run_id, start, end, result.success)
+    _collect(report, result, job)
+    if any(j.name == MARTS_JOB for j in defs.jobs or []):
+        marts = defs.resolve_job_def(MARTS_JOB)
+        if result.success:
+            from orchestration.defs.pipeline.sensors import marts_run_config
+
+            marts_result = marts.execute_in_process(
+                instance=instance,
+                tags={"cloudbank/raw_run": result.run_id},
+                run_config={**marts_run_config(tags), "loggers": run_config["loggers"]},
+                raise_on_error=False,
+            )
+            report.marts_run_id = marts_result.run_id
+            report.success = marts_result.success
+            _collect(report, marts_result, marts)
+        else:
+            report.not_run += sorted(
+                k.to_user_string() for k in marts.asset_layer.executable_asset_keys
+            )
+    quality = (defs.resources or {}).get("quality")
+    if quality is not None:
+        report.data_docs = str(quality.get().build_docs())
+    return report
+
+
+def _collect(report: PipelineReport, result, job) -> None:
+    """Add one run's materializations, failed steps and checks to the report."""
     materialized = set()
     for event in result.all_events:
         if event.is_step_materialization:
@@ -91,8 +125,4 @@ def run_pipeline(
         else:
             report.checks_failed.append((name, evaluation.description or "failed"))
     selected = {k.to_user_string() for k in job.asset_layer.executable_asset_keys}
-    report.not_run = sorted(selected - materialized)
-    quality = (defs.resources or {}).get("quality")
-    if quality is not None:
-        report.data_docs = str(quality.get().build_docs())
-    return report
+    report.not_run += sorted(selected - materialized)

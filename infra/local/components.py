@@ -41,7 +41,7 @@ class Component:
     settings: Settings
     stop_signal: signal.Signals = signal.SIGTERM
     stop_timeout: float = 30.0
-    ready_timeout: float = 120.0
+    ready_timeout: float = 60.0
     user: str | None = None
     env: dict[str, str] | None = field(default=None)
     # start order: every component of a wave is ready before the next wave starts
@@ -769,6 +769,13 @@ def all_components(settings: Settings) -> list[Component]:
         ),
         DagsterWebserver(settings),
         DagsterDaemon(settings),
+        UvicornService(
+            "analytics",
+            settings,
+            app="services.analytics.main:app",
+            base_port=settings.analytics_port,
+            workers=2,
+        ),
     ]
 
 

@@ -41,10 +41,12 @@ fi
 log "syncing the Python environment (.venv) from uv.lock"
 "$UV" sync --frozen --compile-bytecode --quiet
 
-# --- dbt manifest for Dagster (built here, never on import); dbt parse needs no database
-if [ -f orchestration/defs/dbt/project.py ] && { [ ! -f dbt_project/target/manifest.json ] || [ -n "$(find dbt_project/models dbt_project/macros dbt_project/dbt_project.yml -newer dbt_project/target/manifest.json 2>/dev/null | head -1)" ]; }; then
+# --- dbt manifest for Dagster (built here, never on import; dbt parse needs no database), when
+# a file of dbt_project/ is newer than it. Built with the environment dbt runs with, so runs
+# can parse partially.
+if [ -f orchestration/defs/dbt/project.py ] && .venv/bin/python -c 'import sys; from orchestration.defs.dbt.project import manifest_is_stale; sys.exit(0 if manifest_is_stale() else 1)'; then
   log "building the dbt manifest (dbt parse)"
-  PATH="$PWD/.venv/bin:$PATH" .venv/bin/dagster-dbt project prepare-and-package --file orchestration/defs/dbt/project.py >/dev/null
+  PATH="$PWD/.venv/bin:$PATH" .venv/bin/python -m orchestration.defs.dbt.project >/dev/null
 fi
 
 # --- SPA dependencies, when the SPA exists

@@ -97,6 +97,18 @@ class Settings(BaseSettings):
     lake_url: str | None = Field(None, description="file:// or s3:// root of the lake")
     aws_region: str = Field("us-east-1", description="AWS region (aws env)")
     glue_database: str = Field("cloud_bank", description="Glue database of raw tables")
+    marts_database: str = Field(
+        "cloud_bank", description="prefix of dbt's Glue databases (<prefix>_staging, _marts)"
+    )
+    athena_workgroup: str = Field(
+        "cloudbank-dbt", description="Athena workgroup of dbt and the API"
+    )
+    athena_results_url: str = Field(
+        "s3://cloudbank-athena-results/", description="s3:// prefix for Athena query results"
+    )
+    athena_marts_url: str = Field(
+        "s3://cloudbank-marts/", description="s3:// prefix of the tables dbt writes on Athena"
+    )
 
     @field_validator("var_dir")
     @classmethod

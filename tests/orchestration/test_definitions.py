@@ -54,18 +54,22 @@ def describe(definitions: dg.Definitions) -> dict:
             "retry": {"max_retries": retry.max_retries, "backoff": str(retry.backoff)}
             if retry
             else None,
-            "metadata": {k: str(v) for k, v in sorted(spec.metadata.items())},
+            # dagster-dbt's own entries hold the whole manifest and object ids, and a dbt
+            # table's name carries its DuckDB file's name: not reviewable
+            "metadata": {
+                k: str(v)
+                for k, v in sorted(spec.metadata.items())
+                if not k.startswith("dagster_dbt/") and k != "dagster/table_name"
+            },
             "tags": dict(sorted(spec.tags.items())),
         }
     checks = {}
-    for checks_def in definitions.asset_checks:
-        for check in checks_def.check_specs:
-            checks[f"{check.asset_key.to_user_string()}:{check.name}"] = {
-                "blocking": check.blocking,
-                "additional_deps": sorted(
-                    d.asset_key.to_user_string() for d in check.additional_deps
-                ),
-            }
+    for key in graph.asset_check_keys:  # standalone checks and dbt's tests (in its assets)
+        check = graph.get_check_spec(key)
+        checks[f"{check.asset_key.to_user_string()}:{check.name}"] = {
+            "blocking": check.blocking,
+            "additional_deps": sorted(d.asset_key.to_user_string() for d in check.additional_deps),
+        }
     assert set(checks) == {
         f"{k.asset_key.to_user_string()}:{k.name}" for k in graph.asset_check_keys
     }
@@ -101,8 +105,14 @@ def test_asset_graph_matches_the_committed_snapshot():
 
 
 def test_raw_asset_keys_are_the_contract_for_dbt():
-    keys = {s.key.to_user_string() for s in defs.resolve_all_asset_specs()}
-    assert keys == {f"raw/{t.source}/{t.name}" for t in TABLES.values()}
+    raw = {f"raw/{t.source}/{t.name}" for t in TABLES.values()}
+    specs = list(defs.resolve_all_asset_specs())
+    assert {s.key.to_user_string() for s in specs if s.key.path[0] == "raw"} == raw
+    # dbt's sources are exactly the raw assets: every raw table feeds its staging model
+    staging_deps = {
+        d.asset_key.to_user_string() for s in specs if s.key.path[0] == "staging" for d in s.deps
+    }
+    assert staging_deps == raw
 
 
 def test_definitions_load_and_validate():

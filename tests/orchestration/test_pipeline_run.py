@@ -20,6 +20,9 @@ from orchestration.pipeline import run_pipeline
 
 TRANSACCIONES = ["raw", "transacciones", "transacciones"]
 
+# each run extracts, checks, then builds and tests the dbt project: minutes on a busy machine
+pytestmark = pytest.mark.timeout(1200)
+
 
 def run(overrides, defs=None):
     return run_pipeline(
@@ -56,7 +59,8 @@ def with_downstream(overrides) -> dg.Definitions:
 def test_the_whole_pipeline_lands_registers_and_passes_every_check(sample, overrides, tmp_path):
     report = run(overrides)
     assert report.ok, report.lines()
-    assert sorted(report.materialized) == sorted(
+    raw = sorted(k for k in report.materialized if k.startswith("raw/"))
+    assert raw == sorted(
         [
             "raw/clientes/clientes",
             "raw/clientes/documentos_identidad",
@@ -66,7 +70,12 @@ def test_the_whole_pipeline_lands_registers_and_passes_every_check(sample, overr
             "raw/transacciones/transacciones",
         ]
     )
-    assert len(report.checks_passed) == 13 and not report.checks_failed
+    # then dbt over the registered catalog (its tests as checks) and the analytics snapshot
+    assert "marts/kpi_dashboard_monedas" in report.materialized
+    assert "analytics/snapshot" in report.materialized and not report.not_run
+    raw_checks = [c for c in report.checks_passed if c.startswith("raw/")]
+    assert len(raw_checks) == 13 and not report.checks_failed
+    assert len(report.checks_passed) > 100  # dbt's tests too
     lake = tmp_path / "lake"
     for day in PIPELINE_DAYS:
         assert (lake / f"raw/transacciones/transacciones/dt={day}/part-00000.parquet").exists()
@@ -161,6 +170,17 @@ def test_cloudbank_pipeline_exits_non_zero_naming_the_expectation(
     assert "CHECK FAILED  raw/transacciones/transacciones:gx_suite" in result.output
     assert "expect_column_values_to_be_between(monto)" in result.output
     assert "pipeline failed" in result.output
+    # the analytics API's /calidad learns of it: the raw layer's checks, dbt not run
+    from services.analytics.store import SnapshotStore
+    from services.common.settings import get_settings
+
+    record = SnapshotStore.for_settings(get_settings()).last_run()
+    assert record is not None and not record.ok
+    checks = {(c.objeto, c.nombre): c for c in record.checks}
+    suite = checks[("transacciones.transacciones", "gx_suite")]
+    assert suite.origen == "raw" and not suite.ok and "monto" in suite.detalle
+    assert checks[("cuentas.cuentas", "reconciliation")].ok
+    assert checks[(None, "dbt build")].estado == "skipped"
 
 
 @pytest.mark.parametrize("day", ["2025-05-01"])

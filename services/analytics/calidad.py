@@ -1,0 +1,43 @@
+"""/calidad: the latest pipeline run's checks, and whether its snapshot is the one served."""
+
+from __future__ import annotations
+
+from services.analytics import schemas as s
+from services.analytics.cache import SnapshotCache
+
+
+def calidad_of(cache: SnapshotCache) -> s.Calidad | None:
+    """None when no run has been recorded yet."""
+    record = cache.last_run
+    if record is None:
+        return None
+    served = cache.served
+    bundle = served.bundle if served else None
+    return s.Calidad(
+        as_of=bundle.as_of if bundle else None,
+        run_id=bundle.run_id if bundle else None,
+        ok=record.ok,
+        ejecucion=record.run_id,
+        terminada_en=record.terminada_en,
+        sirviendo_ultima=bundle is not None and bundle.run_id == record.run_id,
+        checks=[
+            s.CheckCalidad(
+                nombre=c.nombre,
+                origen=c.origen,
+                ok=c.ok,
+                estado=c.estado,
+                severidad=c.severidad,
+                objeto=c.objeto,
+                detalle=c.detalle,
+            )
+            for c in sorted(record.checks, key=_order)
+        ],
+    )
+
+
+_ORDER = {"fail": 0, "error": 0, "skipped": 1, "warn": 2, "pass": 3}
+
+
+def _order(check) -> tuple:
+    """Failures first, then what they kept from running, then warnings, then passes."""
+    return (_ORDER.get(check.estado, 0), check.origen, check.nombre)

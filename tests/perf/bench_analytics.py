@@ -1,0 +1,190 @@
+"""Benchmark of the analytics side (not collected by pytest): ``make bench`` or
+``python tests/perf/bench_analytics.py [--scale 1] [--seconds 10] [--connections 64]``.
+
+1. Full pipeline wall time at the given scale: seed the source databases, then one
+   ``cloudbank pipeline`` (extract → blocking checks → dbt build with its tests → dbt docs →
+   snapshot), plus the time until the running analytics API serves the new snapshot.
+   Target at scale 1: ≤ 90 s.
+2. The analytics endpoints at 64 concurrent connections (wrk, keep-alive, an analista token)
+   against the service as ``cloudbank up`` runs it (uvicorn, 2 workers): req/s, p50, p99,
+   errors. Target: p99 ≤ 10 ms, zero errors.
+
+It runs its own throwaway stack (a temporary var dir, port offset
+CLOUDBANK_ANALYTICS_BENCH_PORT_OFFSET, default 8500), so other stacks and their data are left
+alone. Needs ``wrk`` (Debian package ``wrk``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+ENDPOINTS = [
+    "/dashboard-ejecutivo",
+    "/clientes-por-estado",
+    "/clientes/activos?limit=50",
+    "/cuentas/por-tipo",
+    "/top-cuentas?limit=10",
+    "/transacciones/por-mes?limit=200",
+    "/volumen-transacciones?moneda=PEN",
+    "/actividad-diaria?limit=200",
+    "/frescura",
+    "/calidad",
+]
+
+
+def seed(settings, scale: float) -> None:
+    from ingestion.testing import SourceDatabases
+    from seed.command import run
+    from seed.config import SeedConfig
+
+    SourceDatabases(
+        settings, pg_database=settings.pg_database, mysql_database=settings.mysql_database
+    ).create_schema()
+    started = time.perf_counter()
+    run(
+        settings,
+        SeedConfig(as_of=date.today(), scale=scale),
+        reset=True,
+        show_progress=False,
+        migrate=False,
+        echo=lambda line: None,
+    )
+    print(f"seeded scale {scale:g} in {time.perf_counter() - started:.1f}s", flush=True)
+
+
+def child_env(settings) -> dict[str, str]:
+    dagster_home = settings.var_dir / "dagster"
+    dagster_home.mkdir(exist_ok=True)
+    (dagster_home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    return {
+        **os.environ,
+        "CLOUDBANK_VAR_DIR": str(settings.var_dir),
+        "CLOUDBANK_PORT_OFFSET": str(settings.port_offset),
+        "DAGSTER_HOME": str(dagster_home),
+    }
+
+
+def run_pipeline(settings, api: str, headers: dict) -> tuple[float, float]:
+    """(pipeline wall seconds, seconds until the API serves the new snapshot)."""
+    started = time.perf_counter()
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "cloudbank"), "pipeline"],
+        env=child_env(settings),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    seconds = time.perf_counter() - started
+    if result.returncode:
+        print(result.stdout[-3000:], result.stderr[-3000:])
+        raise SystemExit("the pipeline failed")
+    run_id = (settings.var_dir / "analytics" / "current").read_text().strip()
+    ended = time.perf_counter()
+    while time.perf_counter() - ended < 30:
+        response = httpx.get(f"{api}/dashboard-ejecutivo", headers=headers, timeout=5)
+        if response.status_code == 200 and response.json()["run_id"] == run_id:
+            break
+        time.sleep(0.05)
+    else:
+        raise SystemExit("the API did not pick up the new snapshot in 30 s")
+    return seconds, time.perf_counter() - ended
+
+
+_LATENCY = re.compile(r"^\s+(50|99)(?:\.0+)?%\s+([\d.]+)(us|ms|s)\s*$", re.M)
+_UNIT = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(url: str, token: str, seconds: int, connections: int) -> dict:
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            "-H",
+            f"Authorization: Bearer {token}",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    latency = {p: float(v) * _UNIT[u] for p, v, u in _LATENCY.findall(out)}
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket_errors = re.search(r"Socket errors: (.*)", out)
+    errors = int(non_2xx.group(1)) if non_2xx else 0
+    if socket_errors:
+        errors += sum(int(n) for n in re.findall(r"\d+", socket_errors.group(1)))
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": latency.get("50", float("nan")),
+        "p99": latency.get("99", float("nan")),
+        "errors": errors,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=float, default=1)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=64)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed (apt-get install wrk)")
+    from infra.local.stack import Stack
+    from services.common.auth import Role, issue_token
+    from services.common.settings import Settings
+
+    var_dir = Path(tempfile.mkdtemp(prefix="cloudbank-analytics-bench-"))
+    var_dir.chmod(0o755)  # PostgreSQL runs as the postgres user when we are root
+    offset = int(os.environ.get("CLOUDBANK_ANALYTICS_BENCH_PORT_OFFSET", "8500"))
+    settings = Settings(_env_file=None, var_dir=var_dir, port_offset=offset)
+    os.environ.update({"CLOUDBANK_VAR_DIR": str(var_dir), "CLOUDBANK_PORT_OFFSET": str(offset)})
+    stack = Stack(settings)
+    token = issue_token("bench", Role.ANALISTA, settings)
+    headers = {"Authorization": f"Bearer {token}"}
+    api = settings.service_url(settings.analytics_port)
+    try:
+        stack.up(["postgres", "mariadb", "mongo", "analytics"])
+        seed(settings, args.scale)
+        pipeline, refresh = run_pipeline(settings, api, headers)
+        print(
+            f"\nfull pipeline at scale {args.scale:g}: {pipeline:.1f}s wall "
+            f"(extract, checks, dbt build and docs, snapshot); API serving it {refresh:.2f}s "
+            "after the run ended",
+            flush=True,
+        )
+        print(
+            f"\nanalytics API, {args.connections} connections, {args.seconds}s each "
+            "(uvicorn, 2 workers; wrk, 2 threads, on the same 2 cores)"
+        )
+        print(f"{'ENDPOINT':<36} {'REQ/S':>8} {'P50 ms':>8} {'P99 ms':>8} {'ERRORS':>7}")
+        for path in ENDPOINTS:
+            r = wrk(api + path, token, args.seconds, args.connections)
+            print(
+                f"{path:<36} {r['rps']:>8,.0f} {r['p50']:>8.2f} {r['p99']:>8.2f} {r['errors']:>7}",
+                flush=True,
+            )
+        print(f"(load average now: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    finally:
+        stack.down()
+        shutil.rmtree(var_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
