@@ -50,7 +50,12 @@ export interface paths {
         put?: never;
         /**
          * Create a transaction and post it to the accounts
-         * @description The answer is the transaction as stored:
+         * @description Which accounts the body names depends on `tipo`: DEPOSITO only `cuenta_destino_id`;
+         *     RETIRO and PAGO_SERVICIO only `cuenta_origen_id`; TRANSFERENCIA both, different. Any field not
+         *     in the schema is rejected with 422, including the ones the server sets (`transaccion_id`,
+         *     `estado`, `fecha`, `id`).
+         *
+         *     The answer is the transaction as stored:
          *
          *     - **201** with `estado` COMPLETADA (the legs are in the cuentas journal) or RECHAZADA (cuentas
          *       refused it and nothing was written; `motivo` says why, e.g. `saldo_insuficiente`,
