@@ -3,29 +3,32 @@ import { getConfig } from "../config";
 import { request } from "./http";
 import type {
   ActividadDia,
+  ActividadDiaria,
   BusquedaClientes,
   Calidad,
   Cliente,
   ClienteCreate,
   ClienteReplace,
-  ClientesPorEstado,
+  ClientesPorEstadoItem,
   Cuenta,
   CuentaCreate,
-  CuentasPorTipo,
+  CuentasPorTipoItem,
   DashboardEjecutivo,
   EstadoCliente,
   EstadoCuenta,
   Frescura,
-  Listado,
+  Moneda,
   Page,
+  PaginaAnalytics,
   PerfilCompleto,
   SaldoUpdate,
   TipoCuenta,
   TokenResponse,
-  TopCuenta,
+  TopCuentas,
   Transaccion,
   TransaccionCreate,
   TransaccionFilters,
+  TransaccionesMes,
   VolumenMes,
 } from "./types";
 
@@ -91,16 +94,46 @@ export const perfilApi = {
   perfil: (id: number) => request<PerfilCompleto>(cfg().perfilUrl, `/api/clientes/${id}/perfil-completo`),
 };
 
-const analytics = <T>(path: string, query?: Record<string, string | number>) =>
-  request<T>(cfg().analyticsUrl, path, { query, retries: 1 });
+const analytics = <T>(path: string, query?: Record<string, string | number | undefined>, signal?: AbortSignal) =>
+  request<T>(cfg().analyticsUrl, path, { query, retries: 1, signal });
+
+/** The API's largest page (services.common.pagination.MAX_LIMIT). */
+export const ANALYTICS_PAGE = 200;
+/** A bound on the pages one list may take (a runaway next_offset never loops forever). */
+const MAX_PAGES = 25;
+
+/** Every item of a paged analytics list (following next_offset), under the first page's metadata. */
+export async function allPages<Item>(
+  path: string,
+  query: Record<string, string | number | undefined> = {},
+  signal?: AbortSignal,
+): Promise<PaginaAnalytics<Item>> {
+  const first = await analytics<PaginaAnalytics<Item>>(path, { ...query, limit: ANALYTICS_PAGE, offset: 0 }, signal);
+  const items = [...first.items];
+  let next = first.next_offset;
+  for (let n = 1; next !== null && next !== undefined && n < MAX_PAGES; n++) {
+    const page = await analytics<PaginaAnalytics<Item>>(path, { ...query, limit: ANALYTICS_PAGE, offset: next }, signal);
+    if (page.run_id !== first.run_id) throw new Error("Los datos se actualizaron durante la carga; reintente.");
+    items.push(...page.items);
+    next = page.next_offset;
+  }
+  return { ...first, items, next_offset: null };
+}
 
 export const analyticsApi = {
-  dashboard: () => analytics<DashboardEjecutivo>("/dashboard-ejecutivo"),
-  porMes: () => analytics<Listado<VolumenMes>>("/transacciones/por-mes", { limit: 200 }),
-  cuentasPorTipo: () => analytics<Listado<CuentasPorTipo>>("/cuentas/por-tipo"),
-  clientesPorEstado: () => analytics<Listado<ClientesPorEstado>>("/clientes-por-estado"),
-  actividadDiaria: () => analytics<Listado<ActividadDia>>("/actividad-diaria", { limit: 200 }),
-  topCuentas: () => analytics<Listado<TopCuenta>>("/top-cuentas", { limit: 10 }),
-  calidad: () => analytics<Calidad>("/calidad"),
-  frescura: () => analytics<Frescura>("/frescura"),
+  dashboard: (signal?: AbortSignal) => analytics<DashboardEjecutivo>("/dashboard-ejecutivo", undefined, signal),
+  /** COMPLETADA only, per month, tipo and currency: the money that moved. */
+  volumenMensual: (moneda?: Moneda, signal?: AbortSignal) =>
+    allPages<VolumenMes>("/volumen-transacciones", { moneda }, signal),
+  /** Every estado, per month, tipo and currency (counts of attempts, amounts not only moved). */
+  porMes: (moneda?: Moneda, signal?: AbortSignal) => allPages<TransaccionesMes>("/transacciones/por-mes", { moneda }, signal),
+  cuentasPorTipo: (signal?: AbortSignal) => allPages<CuentasPorTipoItem>("/cuentas/por-tipo", {}, signal),
+  clientesPorEstado: (signal?: AbortSignal) => allPages<ClientesPorEstadoItem>("/clientes-por-estado", {}, signal),
+  actividadDiaria: (moneda?: Moneda, signal?: AbortSignal) =>
+    allPages<ActividadDia>("/actividad-diaria", { moneda }, signal) as Promise<ActividadDiaria>,
+  /** The highest balances, ranked within ``moneda``. */
+  topCuentas: (moneda: Moneda, limit = 10, signal?: AbortSignal) =>
+    analytics<TopCuentas>("/top-cuentas", { moneda, limit }, signal),
+  calidad: (signal?: AbortSignal) => analytics<Calidad>("/calidad", undefined, signal),
+  frescura: (signal?: AbortSignal) => analytics<Frescura>("/frescura", undefined, signal),
 };

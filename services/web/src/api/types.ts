@@ -1,8 +1,8 @@
 /**
- * The API contracts the SPA uses. The operational services' types are generated from their
- * OpenAPI (`python services/web/scripts/dump_openapi.py && npm run gen:api` writes
- * src/api/generated/); the analytics API's are hand-written until that service exists.
+ * The API contracts the SPA uses, generated from each service's OpenAPI
+ * (`python services/web/scripts/dump_openapi.py && npm run gen:api` writes src/api/generated/).
  */
+import type { components as AnalyticsApi } from "./generated/analytics";
 import type { components as ClientesApi } from "./generated/clientes";
 import type { components as CuentasApi } from "./generated/cuentas";
 import type { components as PerfilApi } from "./generated/perfil360";
@@ -12,6 +12,7 @@ type C = ClientesApi["schemas"];
 type Cu = CuentasApi["schemas"];
 type T = TransaccionesApi["schemas"];
 type P = PerfilApi["schemas"];
+type A = AnalyticsApi["schemas"];
 
 export type Moneda = Cu["Moneda"];
 export const MONEDAS: Moneda[] = ["PEN", "USD", "EUR"];
@@ -90,80 +91,32 @@ export interface ClienteBasico {
 }
 
 // --- analytics ---------------------------------------------------------------------------
-export interface Freshness {
-  as_of: string;
-  run_id: string;
-}
-
-export interface KpiMoneda {
-  moneda: Moneda;
-  saldo_total?: Decimal;
-  volumen_30d?: Decimal;
-  volumen_mes?: Decimal;
-  transacciones_30d?: number;
-  transacciones_mes?: number;
-  ticket_promedio?: Decimal;
-  cuentas?: number;
-}
-
-export interface DashboardEjecutivo extends Freshness {
-  total_clientes?: number;
-  clientes_activos?: number;
-  total_cuentas?: number;
-  cuentas_por_estado?: Record<string, number>;
-  por_moneda: KpiMoneda[];
-  [extra: string]: unknown;
-}
-
-export interface Listado<T> extends Freshness {
-  items: T[];
-}
-
-export interface VolumenMes {
-  mes: string;
-  tipo: TipoTransaccion;
-  moneda: Moneda;
-  estado?: EstadoTransaccion;
-  cantidad: number;
-  monto_total: Decimal;
-}
-
-export interface CuentasPorTipo {
-  tipo_cuenta: string;
-  moneda?: Moneda;
-  cantidad_cuentas: number;
-  saldo_total?: Decimal;
-}
-
-export interface ClientesPorEstado {
-  estado: EstadoCliente;
-  cantidad: number;
-}
-
-export interface ActividadDia {
-  fecha: string;
-  tipo?: TipoTransaccion;
-  moneda?: Moneda;
-  cantidad: number;
-  monto_total?: Decimal;
-}
-
-export interface TopCuenta {
-  cuenta_id?: number;
-  numero_cuenta: string;
-  tipo_cuenta?: string;
-  moneda: Moneda;
-  saldo: Decimal;
-}
-
-export interface Calidad extends Freshness {
-  ok: boolean;
-  checks?: { nombre: string; ok: boolean; detalle?: string | null }[];
-}
-
-export interface Frescura extends Freshness {
-  fuentes?: { fuente: string; as_of: string | null }[];
-}
+/** Every body names its snapshot: as_of (a date: the "today" of the KPI windows), run_id. */
+export type KpiMoneda = A["KpiMoneda"];
+export type CuentasPorEstado = A["CuentasPorEstado"];
+export type Ventana = A["Ventana"];
+export type DashboardEjecutivo = A["DashboardEjecutivo"];
+export type ClientesPorEstado = A["ClientesPorEstado"];
+export type ClientesPorEstadoItem = A["ClientesPorEstadoItem"];
+export type ClientesActivos = A["ClientesActivos"];
+export type CuentasPorTipo = A["CuentasPorTipo"];
+export type CuentasPorTipoItem = A["CuentasPorTipoItem"];
+export type TopCuentas = A["TopCuentas"];
+export type TopCuenta = A["TopCuenta"];
+/** Every estado (PENDIENTE, COMPLETADA, RECHAZADA): a count of attempts, not a volume. */
+export type TransaccionesPorMes = A["TransaccionesPorMes"];
+export type TransaccionesMes = A["TransaccionesMes"];
+/** COMPLETADA transactions only: the money that moved. */
+export type VolumenTransacciones = A["VolumenTransacciones"];
+export type VolumenMes = A["VolumenMes"];
+export type ActividadDiaria = A["ActividadDiaria"];
+export type ActividadDia = A["ActividadDia"];
+export type Frescura = A["Frescura"];
+export type Fuente = A["Fuente"];
+export type Calidad = A["Calidad"];
+export type CheckCalidad = A["CheckCalidad"];
+/** The paging and snapshot fields every paged analytics answer has, around ``Item``s. */
+export type PaginaAnalytics<Item> = Omit<A["TopCuentas"], "items"> & { items: Item[] };
 
 export interface TokenResponse {
   access_token: string;
