@@ -102,6 +102,15 @@ export function formatDate(value: string | null | undefined): string {
   return Number.isNaN(date.getTime()) ? value : dateFormat.format(date);
 }
 
+const monthFormat = new Intl.DateTimeFormat(LOCALE, { month: "short", year: "numeric" });
+
+/** A month as the APIs send it (its first day, "2026-03-01") → "mar. 2026". */
+export function formatMonth(value: string | null | undefined): string {
+  if (!value) return "—";
+  const only = /^(\d{4})-(\d{2})(?:-\d{2})?$/.exec(value);
+  return only ? monthFormat.format(new Date(Number(only[1]), Number(only[2]) - 1, 1)) : value;
+}
+
 const ESTADO_LABELS: Record<string, string> = {
   activo: "Activo",
   inactivo: "Inactivo",

@@ -1,4 +1,8 @@
-/** The dashboard's charts (recharts, loaded only with the dashboard). Each has a data table. */
+/**
+ * The dashboard's charts (recharts, loaded only with the dashboard). Each has a data table with
+ * the exact amounts. Money is shown for one currency at a time (the "Montos en" tabs), never
+ * added across currencies.
+ */
 import { useMemo, useState, type ReactNode } from "react";
 import {
   Bar,
@@ -6,8 +10,6 @@ import {
   CartesianGrid,
   Cell,
   Legend,
-  Line,
-  LineChart,
   Pie,
   PieChart,
   ResponsiveContainer,
@@ -16,8 +18,9 @@ import {
   YAxis,
 } from "recharts";
 import { analyticsApi } from "../api/services";
-import { MONEDAS, TIPOS_TRANSACCION, type Moneda } from "../api/types";
-import { estadoLabel, formatCount, formatDate, formatMoney, tipoLabel } from "../format";
+import { MONEDAS, type Moneda } from "../api/types";
+import { actividadDiaria, volumenChartData, volumenMensual } from "../dashboard";
+import { estadoLabel, formatCount, formatDate, formatMonth, formatMoney, tipoLabel } from "../format";
 import { useAsync, type AsyncState } from "../hooks";
 import { ErrorAlert, Loading } from "./ui";
 
@@ -25,19 +28,28 @@ import { ErrorAlert, Loading } from "./ui";
 const COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"];
 
 function ChartCard<T>({
+  id: givenId,
   title,
   state,
   children,
   table,
 }: {
+  /** the element id and the test id's suffix (default: from the title) */
+  id?: string;
   title: string;
   state: AsyncState<T>;
   children: (data: T) => ReactNode;
   table: (data: T) => ReactNode;
 }) {
-  const id = title.toLowerCase().replace(/[^a-z0-9]+/g, "-");
+  const id =
+    givenId ??
+    title
+      .normalize("NFD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-");
   return (
-    <figure className="card chart-card" aria-labelledby={id}>
+    <figure className="card chart-card" aria-labelledby={id} data-testid={`chart-${id}`}>
       <figcaption id={id}>
         <h2>{title}</h2>
       </figcaption>
@@ -60,8 +72,6 @@ function ChartCard<T>({
   );
 }
 
-const num = (value: string | number | undefined | null) => (value === undefined || value === null ? 0 : Number(value));
-
 function CurrencyTabs({ value, onChange }: { value: Moneda; onChange: (m: Moneda) => void }) {
   return (
     <div className="tabs" role="group" aria-label="Moneda">
@@ -75,33 +85,19 @@ function CurrencyTabs({ value, onChange }: { value: Moneda; onChange: (m: Moneda
 }
 
 export default function Charts() {
-  const porMes = useAsync(() => analyticsApi.porMes(), []);
-  const porTipo = useAsync(() => analyticsApi.cuentasPorTipo(), []);
-  const porEstado = useAsync(() => analyticsApi.clientesPorEstado(), []);
-  const actividad = useAsync(() => analyticsApi.actividadDiaria(), []);
-  const top = useAsync(() => analyticsApi.topCuentas(), []);
   const [moneda, setMoneda] = useState<Moneda>("PEN");
+  const volumen = useAsync((signal) => analyticsApi.volumenMensual(moneda, signal), [moneda]);
+  const porTipo = useAsync((signal) => analyticsApi.cuentasPorTipo(signal), []);
+  const porEstado = useAsync((signal) => analyticsApi.clientesPorEstado(signal), []);
+  const actividad = useAsync((signal) => analyticsApi.actividadDiaria(moneda, signal), [moneda]);
+  const top = useAsync((signal) => analyticsApi.topCuentas(moneda, 10, signal), [moneda]);
 
-  const monthly = useMemo(() => {
-    const rows = new Map<string, Record<string, number | string>>();
-    for (const r of porMes.data?.items ?? []) {
-      if (r.moneda !== moneda || (r.estado && r.estado !== "COMPLETADA")) continue;
-      const row = rows.get(r.mes) ?? { mes: r.mes };
-      row[r.tipo] = num(row[r.tipo] as number) + num(r.monto_total);
-      rows.set(r.mes, row);
-    }
-    return [...rows.values()].sort((a, b) => String(a.mes).localeCompare(String(b.mes)));
-  }, [porMes.data, moneda]);
-
-  const daily = useMemo(() => {
-    const rows = new Map<string, { fecha: string; cantidad: number }>();
-    for (const r of actividad.data?.items ?? []) {
-      const row = rows.get(r.fecha) ?? { fecha: r.fecha, cantidad: 0 };
-      row.cantidad += r.cantidad;
-      rows.set(r.fecha, row);
-    }
-    return [...rows.values()].sort((a, b) => a.fecha.localeCompare(b.fecha));
-  }, [actividad.data]);
+  const monthly = useMemo(() => volumenMensual(volumen.data?.items ?? [], moneda), [volumen.data, moneda]);
+  const monthlyChart = useMemo(() => volumenChartData(monthly), [monthly]);
+  const daily = useMemo(
+    () => actividadDiaria(actividad.data?.items ?? [], moneda, actividad.data?.ventana),
+    [actividad.data, moneda],
+  );
 
   const money = (value: unknown) => formatMoney(Number(value).toFixed(2), moneda);
 
@@ -112,45 +108,54 @@ export default function Charts() {
         <CurrencyTabs value={moneda} onChange={setMoneda} />
       </div>
       <ChartCard
-        title="Volumen mensual por tipo"
-        state={porMes}
-        table={() => (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Mes</th>
-                {TIPOS_TRANSACCION.map((t) => (
-                  <th scope="col" key={t} className="num">
-                    {tipoLabel(t)}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {monthly.map((row) => (
-                <tr key={String(row.mes)}>
-                  <td>{String(row.mes)}</td>
-                  {TIPOS_TRANSACCION.map((t) => (
-                    <td key={t} className="num">
-                      {row[t] === undefined ? "—" : money(row[t])}
-                    </td>
+        id="volumen-mensual"
+        title={`Volumen mensual por tipo (${moneda}, completadas)`}
+        state={volumen}
+        table={() =>
+          monthly.rows.length === 0 ? (
+            <p className="muted">Sin transacciones completadas en {moneda}.</p>
+          ) : (
+            <table data-testid="volumen-tabla">
+              <thead>
+                <tr>
+                  <th scope="col">Mes</th>
+                  {monthly.tipos.map((t) => (
+                    <th scope="col" key={t} className="num">
+                      {tipoLabel(t)}
+                    </th>
                   ))}
+                  <th scope="col" className="num">
+                    Total
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+              </thead>
+              <tbody>
+                {monthly.rows.map((row) => (
+                  <tr key={row.mes} data-mes={row.mes}>
+                    <td>{formatMonth(row.mes)}</td>
+                    {monthly.tipos.map((t) => (
+                      <td key={t} className="num" title={`${formatCount(row.cantidad[t] ?? 0)} transacciones`}>
+                        {row.volumen[t] === undefined ? "—" : formatMoney(row.volumen[t], moneda)}
+                      </td>
+                    ))}
+                    <td className="num">{formatMoney(row.total, moneda)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
       >
         {() => (
           <ResponsiveContainer width="100%" height={260}>
-            <BarChart data={monthly}>
+            <BarChart data={monthlyChart}>
               <CartesianGrid strokeDasharray="3 3" />
-              <XAxis dataKey="mes" />
+              <XAxis dataKey="mes" tickFormatter={(v) => formatMonth(String(v))} />
               <YAxis width={80} tickFormatter={(v) => formatCount(Number(v))} />
-              <Tooltip formatter={(v) => money(v)} />
+              <Tooltip labelFormatter={(v) => formatMonth(String(v))} formatter={(v) => money(v)} />
               <Legend formatter={(v) => tipoLabel(String(v))} />
-              {TIPOS_TRANSACCION.map((t, i) => (
-                <Bar key={t} dataKey={t} stackId="v" fill={COLORS[i]} isAnimationActive={false} />
+              {monthly.tipos.map((t, i) => (
+                <Bar key={t} dataKey={t} stackId="v" fill={COLORS[i % COLORS.length]} isAnimationActive={false} />
               ))}
             </BarChart>
           </ResponsiveContainer>
@@ -166,16 +171,18 @@ export default function Charts() {
                 <th scope="col">Tipo</th>
                 <th scope="col">Moneda</th>
                 <th scope="col" className="num">Cuentas</th>
+                <th scope="col" className="num">Activas</th>
                 <th scope="col" className="num">Saldo</th>
               </tr>
             </thead>
             <tbody>
               {d.items.map((r) => (
-                <tr key={`${r.tipo_cuenta}-${r.moneda ?? ""}`}>
+                <tr key={`${r.tipo_cuenta_id}-${r.moneda}`}>
                   <td>{r.tipo_cuenta}</td>
-                  <td>{r.moneda ?? "—"}</td>
+                  <td>{r.moneda}</td>
                   <td className="num">{formatCount(r.cantidad_cuentas)}</td>
-                  <td className="num">{r.moneda && r.saldo_total ? formatMoney(r.saldo_total, r.moneda) : "—"}</td>
+                  <td className="num">{formatCount(r.cuentas_activas)}</td>
+                  <td className="num">{formatMoney(r.saldo_total, r.moneda)}</td>
                 </tr>
               ))}
             </tbody>
@@ -183,6 +190,7 @@ export default function Charts() {
         )}
       >
         {(d) => {
+          // account counts (not money) may be added across currencies
           const byType = new Map<string, number>();
           for (const r of d.items) byType.set(r.tipo_cuenta, (byType.get(r.tipo_cuenta) ?? 0) + r.cantidad_cuentas);
           const data = [...byType.entries()].map(([tipo, cantidad]) => ({ tipo, cantidad }));
@@ -208,6 +216,7 @@ export default function Charts() {
               <tr>
                 <th scope="col">Estado</th>
                 <th scope="col" className="num">Clientes</th>
+                <th scope="col" className="num">%</th>
               </tr>
             </thead>
             <tbody>
@@ -215,6 +224,7 @@ export default function Charts() {
                 <tr key={r.estado}>
                   <td>{estadoLabel(r.estado)}</td>
                   <td className="num">{formatCount(r.cantidad)}</td>
+                  <td className="num">{r.porcentaje ?? "—"}</td>
                 </tr>
               ))}
             </tbody>
@@ -243,21 +253,28 @@ export default function Charts() {
         )}
       </ChartCard>
       <ChartCard
-        title="Actividad diaria"
+        id="actividad-diaria"
+        title={`Actividad diaria (${moneda}, últimos 30 días)`}
         state={actividad}
         table={() => (
-          <table>
+          <table data-testid="actividad-tabla">
             <thead>
               <tr>
                 <th scope="col">Fecha</th>
-                <th scope="col" className="num">Transacciones</th>
+                <th scope="col" className="num">Completadas</th>
+                <th scope="col" className="num">Rechazadas</th>
+                <th scope="col" className="num">Pendientes</th>
+                <th scope="col" className="num">Volumen completado</th>
               </tr>
             </thead>
             <tbody>
               {daily.map((r) => (
-                <tr key={r.fecha}>
+                <tr key={r.fecha} data-fecha={r.fecha}>
                   <td>{formatDate(r.fecha)}</td>
-                  <td className="num">{formatCount(r.cantidad)}</td>
+                  <td className="num">{formatCount(r.completadas)}</td>
+                  <td className="num">{formatCount(r.rechazadas)}</td>
+                  <td className="num">{formatCount(r.pendientes)}</td>
+                  <td className="num">{formatMoney(r.volumen, moneda)}</td>
                 </tr>
               ))}
             </tbody>
@@ -266,17 +283,20 @@ export default function Charts() {
       >
         {() => (
           <ResponsiveContainer width="100%" height={240}>
-            <LineChart data={daily}>
+            <BarChart data={daily}>
               <CartesianGrid strokeDasharray="3 3" />
               <XAxis dataKey="fecha" tickFormatter={(v) => String(v).slice(5)} />
               <YAxis allowDecimals={false} />
               <Tooltip labelFormatter={(v) => formatDate(String(v))} formatter={(v) => formatCount(Number(v))} />
-              <Line type="monotone" dataKey="cantidad" name="Transacciones" stroke={COLORS[1]} dot={false} isAnimationActive={false} />
-            </LineChart>
+              <Legend />
+              <Bar dataKey="completadas" name="Completadas" stackId="a" fill={COLORS[2]} isAnimationActive={false} />
+              <Bar dataKey="rechazadas" name="Rechazadas" stackId="a" fill={COLORS[1]} isAnimationActive={false} />
+              <Bar dataKey="pendientes" name="Pendientes" stackId="a" fill={COLORS[4]} isAnimationActive={false} />
+            </BarChart>
           </ResponsiveContainer>
         )}
       </ChartCard>
-      <figure className="card chart-card" aria-labelledby="top-cuentas">
+      <figure className="card chart-card" aria-labelledby="top-cuentas" data-testid="top-cuentas">
         <figcaption id="top-cuentas">
           <h2>Cuentas con mayor saldo ({moneda})</h2>
         </figcaption>
@@ -284,6 +304,8 @@ export default function Charts() {
           <ErrorAlert error={top.error} title="Top de cuentas: no disponible" onRetry={top.reload} />
         ) : !top.data ? (
           <Loading />
+        ) : top.data.items.length === 0 ? (
+          <p className="muted">Sin cuentas en {moneda}.</p>
         ) : (
           <div className="table-wrap">
             <table>
@@ -292,17 +314,19 @@ export default function Charts() {
                   <th scope="col">#</th>
                   <th scope="col">Cuenta</th>
                   <th scope="col">Tipo</th>
+                  <th scope="col">Estado</th>
                   <th scope="col" className="num">Saldo</th>
                 </tr>
               </thead>
               <tbody>
                 {top.data.items
                   .filter((r) => r.moneda === moneda)
-                  .map((r, i) => (
-                    <tr key={r.numero_cuenta}>
-                      <td>{i + 1}</td>
-                      <td className="mono">{r.numero_cuenta}</td>
-                      <td>{r.tipo_cuenta ?? "—"}</td>
+                  .map((r) => (
+                    <tr key={r.cuenta_id} data-cuenta-id={r.cuenta_id}>
+                      <td>{r.posicion}</td>
+                      <td className="mono">{r.numero_cuenta_enmascarado}</td>
+                      <td>{r.tipo_cuenta}</td>
+                      <td>{estadoLabel(r.estado)}</td>
                       <td className="num">{formatMoney(r.saldo, r.moneda)}</td>
                     </tr>
                   ))}

@@ -3,6 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it } from "vitest";
 import { App } from "../App";
 import { AuthProvider, sessionFromToken, type Session } from "../auth";
+import * as fx from "../test/analyticsFixtures";
 import { json, installFetch } from "../test/fakeFetch";
 import DashboardPage from "./DashboardPage";
 import PerfilPage, { balancesByCurrency } from "./PerfilPage";
@@ -139,47 +140,111 @@ describe("Perfil 360°", () => {
 });
 
 describe("Dashboard ejecutivo", () => {
-  const meta = { as_of: "2026-03-05T19:07:00Z", run_id: "run-42" };
+  const ok = (body: unknown) => () => json(200, body);
+  const routes = (over: Record<string, ReturnType<typeof ok>> = {}) => ({
+    "GET /dashboard-ejecutivo": ok(fx.dashboard),
+    "GET /calidad": ok(fx.calidadOk),
+    "GET /frescura": ok(fx.frescura),
+    "GET /volumen-transacciones": ok(fx.volumen),
+    "GET /actividad-diaria": ok(fx.actividad),
+    "GET /top-cuentas": ok(fx.top),
+    "GET /cuentas/por-tipo": ok(fx.porTipo),
+    "GET /clientes-por-estado": ok(fx.porEstado),
+    ...over,
+  });
+  const text = (testId: string) => screen.getByTestId(testId).textContent!.replace(/\s/g, " ");
 
   it("a failing analytics call shows an error for that section", async () => {
-    installFetch({
-      "GET /dashboard-ejecutivo": () => json(503, { detail: "marts are not loaded yet", code: "unavailable" }),
-      "GET /calidad": () => json(200, { ...meta, ok: true, checks: [] }),
-      "GET /frescura": () => json(200, meta),
-      "GET /.*": () => json(200, { ...meta, items: [] }),
-    });
+    installFetch(routes({ "GET /dashboard-ejecutivo": () => json(503, { detail: "marts are not loaded yet", code: "unavailable" }) }));
     render(<DashboardPage />);
     const alert = await screen.findByText(/No se pudieron cargar los indicadores/);
     expect(alert.closest("[role=alert]")!.textContent).toMatch(/marts are not loaded yet/);
     await waitFor(() => expect(document.querySelector("[data-state=ready]")).not.toBeNull());
+    expect(screen.queryByTestId("sin-snapshot")).toBeNull();
   });
 
-  it("KPI cards per currency, freshness and quality", async () => {
+  it("before the first snapshot it says so once, instead of blank or broken sections", async () => {
+    const none = () => json(503, { detail: "no analytics snapshot has been published yet: run the pipeline", code: "snapshot_unavailable" });
     installFetch({
-      "GET /dashboard-ejecutivo": () =>
-        json(200, {
-          ...meta,
-          total_clientes: 20000,
-          clientes_activos: 15000,
-          total_cuentas: 21000,
-          por_moneda: [
-            { moneda: "PEN", saldo_total: "1234567.89", volumen_30d: "1000.00", volumen_mes: "10.00", transacciones_30d: 12, ticket_promedio: "83.33" },
-            { moneda: "USD", saldo_total: "5000.00", volumen_30d: "0.00", volumen_mes: "0.00", transacciones_30d: 0, ticket_promedio: null },
-          ],
-        }),
-      "GET /calidad": () => json(200, { ...meta, ok: false, checks: [{ nombre: "saldo_igual_journal", ok: false, detalle: "3 cuentas" }, { nombre: "x", ok: true }] }),
-      "GET /frescura": () => json(200, meta),
-      "GET /.*": () => json(200, { ...meta, items: [] }),
+      "GET /calidad": () => json(503, { detail: "no pipeline run has been recorded yet", code: "no_pipeline_run" }),
+      "GET /.*": none,
     });
     render(<DashboardPage />);
+    expect((await screen.findByTestId("sin-snapshot")).textContent).toMatch(/Aún no hay datos analíticos publicados/);
+    await waitFor(() => expect(document.querySelector("[data-state=ready]")).not.toBeNull());
+    expect(await screen.findByText("Sin datos publicados todavía.")).toBeTruthy();
+    expect(await screen.findByText("El pipeline de datos no se ha ejecutado todavía.")).toBeTruthy();
+    expect(screen.queryByRole("alert")).toBeNull();
+    expect(screen.queryByLabelText("Indicadores")).toBeNull();
+  });
+
+  it("KPI cards per currency with the API's fields, freshness and quality", async () => {
+    installFetch(routes());
+    render(<DashboardPage />);
     expect((await screen.findByTestId("kpi-PEN-saldo_total")).textContent!.replace(/\s/g, " ")).toBe("S/ 1,234,567.89");
-    expect(screen.getByTestId("kpi-USD-saldo_total").textContent).toMatch(/5,000\.00/);
-    expect(screen.getByTestId("kpi-USD-saldo_total").textContent).not.toMatch(/S\//);
-    expect(screen.getByTestId("kpi-total_clientes").textContent).toBe("20,000");
-    expect((await screen.findByTestId("calidad")).textContent).toBe("Controles fallidos");
-    expect(screen.getByText(/saldo_igual_journal: 3 cuentas/)).toBeTruthy();
-    expect(screen.getByTestId("as-of").textContent!.replace(/\s/g, " ")).toBe("5 mar. 2026, 2:07 p. m.");
+    expect(text("kpi-PEN-ticket_promedio_30d")).toBe("S/ 83.33");
+    expect(text("kpi-PEN-ticket_promedio_mes")).toBe("S/ 10.00");
+    expect(text("kpi-PEN-volumen_30d")).toBe("S/ 1,000.00");
+    expect(text("kpi-PEN-transacciones_30d")).toBe("12");
+    expect(text("kpi-USD-ticket_promedio_30d")).toBe("—");
+    expect(text("kpi-USD-saldo_total")).toMatch(/5,000\.00/);
+    expect(text("kpi-USD-saldo_total")).not.toMatch(/S\//);
+    expect(text("kpi-EUR-saldo_total")).toMatch(/^(€|EUR) 0\.10$/);
+    expect(text("kpi-total_clientes")).toBe("20,000");
+    expect(text("kpi-cuentas-bloqueada")).toBe("600");
+    // one card set per currency, none adding currencies up
+    expect(document.querySelectorAll("[data-moneda]")).toHaveLength(3);
+    expect(screen.queryByText(/1,234,567\.89.*5,000|5,000.*1,234,567/)).toBeNull();
+    expect((await screen.findByTestId("calidad")).textContent).toBe("Controles aprobados");
+    expect(text("calidad-conteo")).toBe("2 de 2 aprobados");
+    expect(screen.queryByTestId("calidad-aviso")).toBeNull();
+    expect(text("as-of")).toBe("5 mar. 2026");
+    expect(screen.getByText(/ejecución run-42/)).toBeTruthy();
+    const fuentes = within(await screen.findByTestId("fuentes"));
+    expect(fuentes.getByText("cuentas.movimientos")).toBeTruthy();
+    expect(fuentes.getByText("21,000")).toBeTruthy();
     expect(screen.getByRole("link", { name: "Dagster UI" })).toBeTruthy();
     expect(screen.getByRole("link", { name: "Documentación dbt" })).toBeTruthy();
+  });
+
+  it("warns when the last run failed and an older snapshot is served", async () => {
+    installFetch(routes({ "GET /calidad": ok(fx.calidadFallida) }));
+    render(<DashboardPage />);
+    expect((await screen.findByTestId("calidad")).textContent).toBe("Controles fallidos");
+    const aviso = screen.getByTestId("calidad-aviso");
+    expect(aviso.closest("[role=status]")!.className).toMatch(/alert-warning/);
+    expect(aviso.textContent).toMatch(/run-43.*no pasó/);
+    expect(aviso.textContent).toMatch(/ejecución anterior \(run-42/);
+    expect(text("calidad-conteo")).toBe("2 de 3 aprobados · 1 con advertencia");
+    expect(screen.getByText(/saldo_igual_journal/).closest("li")!.textContent).toMatch(/fail.*en cuentas\.cuentas: 3 cuentas/);
+  });
+
+  it("warns when the latest run is served but failed a check (ok false)", async () => {
+    installFetch(routes({ "GET /calidad": ok({ ...fx.calidadFallida, sirviendo_ultima: true, ejecucion: "run-42" }) }));
+    render(<DashboardPage />);
+    expect((await screen.findByTestId("calidad-aviso")).textContent).toMatch(/no pasó sus controles/);
+    expect(screen.getByTestId("calidad-aviso").textContent).not.toMatch(/anterior/);
+  });
+
+  it("charts: COMPLETADA volume per currency, daily activity, top accounts masked", async () => {
+    const { calls } = installFetch(routes());
+    render(<DashboardPage />);
+    const volumen = within(await screen.findByTestId("volumen-tabla"));
+    const feb = volumen.getByText("feb. 2026").closest("tr")!;
+    expect(feb.textContent!.replace(/\s/g, " ")).toContain("S/ 0.10S/ 0.20—S/ 0.30");
+    expect(volumen.getByText("mar. 2026").closest("tr")!.textContent!.replace(/\s/g, " ")).toContain("S/ 9,999,999,999,999.99");
+    expect(calls.some((c) => c.url.pathname === "/transacciones/por-mes")).toBe(false);
+    const dia = within(screen.getByTestId("actividad-tabla")).getByText("5 mar. 2026").closest("tr")!;
+    expect(dia.textContent!.replace(/\s/g, " ")).toBe("5 mar. 2026311S/ 0.30");
+    const top = within(screen.getByTestId("top-cuentas"));
+    expect(top.getByText("****0117")).toBeTruthy();
+    expect(top.queryByText("19100000000117")).toBeNull();
+
+    await userEvent.click(screen.getByRole("button", { name: "USD" }));
+    await waitFor(() => expect(screen.getByRole("heading", { name: "Cuentas con mayor saldo (USD)" })).toBeTruthy());
+    await waitFor(() => expect(calls.filter((c) => c.url.searchParams.get("moneda") === "USD").map((c) => c.url.pathname).sort()).toEqual(["/actividad-diaria", "/top-cuentas", "/volumen-transacciones"]));
+    const usd = within(await screen.findByTestId("volumen-tabla"));
+    await waitFor(() => expect(usd.getByText("mar. 2026").closest("tr")!.textContent).toMatch(/50\.00/));
+    expect(usd.queryByText("feb. 2026")).toBeNull();
   });
 });
