@@ -89,7 +89,12 @@ function RunStatus({
           <>
             <p>
               Datos al <strong data-testid="as-of">{formatDate(asOf)}</strong>
-              {runId && <small className="muted"> · ejecución {runId}</small>}
+              {runId && (
+                <small className="muted" data-testid="run-id">
+                  {" "}
+                  · ejecución {runId}
+                </small>
+              )}
             </p>
             {generado && (
               <p className="muted">
