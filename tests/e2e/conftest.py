@@ -1,6 +1,10 @@
 """End-to-end fixtures: the real local stack (databases, the four services, the SPA server)
 and headless Debian chromium driven by Playwright (no browser download: the system one).
 
+The dashboard tests need a published analytics snapshot: when the stack has none yet,
+``analytics_snapshot`` adds a little data in two currencies and runs the real pipeline once
+(``cloudbank pipeline``: extract, checks, dbt build, publish), which takes a minute or two.
+
 Screenshots and measurements go to ``test-artifacts/e2e/`` (git-ignored).
 ``CLOUDBANK_E2E_RUNNING=1`` runs them against a stack that is already up (``cloudbank up``),
 without starting or stopping anything.
@@ -13,6 +17,9 @@ import os
 import random
 import shutil
 import string
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -134,10 +141,29 @@ class Api:
         assert response.status_code == 200, response.text
         return response.json()
 
-    def get(self, base_port: int, path: str, role: Role = Role.ADMIN) -> httpx.Response:
+    def deposito(self, cuenta_id: int, monto: str, moneda: str = "PEN") -> dict:
+        body = {
+            "tipo": "DEPOSITO",
+            "cuenta_destino_id": cuenta_id,
+            "monto": monto,
+            "moneda": moneda,
+        }
+        response = self.client.post(
+            self.url(self.settings.transacciones_port, "/transacciones"),
+            json=body,
+            headers={"Idempotency-Key": uuid.uuid4().hex},
+        )
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    def get(
+        self, base_port: int, path: str, role: Role = Role.ADMIN, **params: object
+    ) -> httpx.Response:
         token = issue_token("e2e", role, self.settings)
         return self.client.get(
-            self.url(base_port, path), headers={"Authorization": f"Bearer {token}"}
+            self.url(base_port, path),
+            params=params,
+            headers={"Authorization": f"Bearer {token}"},
         )
 
 
@@ -155,6 +181,61 @@ def api(e2e_stack: Settings) -> Iterator[Api]:
     client = Api(e2e_stack)
     yield client
     client.client.close()
+
+
+def _run_pipeline(settings: Settings) -> float:
+    """``cloudbank pipeline`` once, in a child process (Dagster's in-process run must not share
+    this process's asyncio state with Playwright); its seconds. Fails the test if it fails."""
+    env = {
+        **os.environ,
+        "CLOUDBANK_VAR_DIR": str(settings.var_dir),
+        "CLOUDBANK_PORT_OFFSET": str(settings.port_offset),
+    }
+    env.pop("DAGSTER_HOME", None)  # the stack's own: var/dagster
+    started = time.perf_counter()
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "cloudbank"), "pipeline"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    seconds = time.perf_counter() - started
+    if result.returncode:
+        pytest.fail(
+            f"cloudbank pipeline failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}",
+            pytrace=False,
+        )
+    return seconds
+
+
+@pytest.fixture(scope="session")
+def analytics_snapshot(e2e_stack: Settings, api: Api) -> dict:
+    """The analytics API serving a published snapshot; returns /dashboard-ejecutivo.
+
+    A stack that has one already (an earlier session's, or ``cloudbank pipeline``'s) keeps it.
+    Otherwise: a client with funded accounts in PEN and USD and a deposit (so the KPIs are not
+    all zero), then one real pipeline run, then wait for the API to load the snapshot.
+    """
+    port = e2e_stack.analytics_port
+    response = api.get(port, "/dashboard-ejecutivo", Role.ANALISTA)
+    if response.status_code == 200:
+        return response.json()
+    assert response.status_code == 503, response.text
+    assert response.json()["code"] == "snapshot_unavailable", response.text
+    cliente = api.create_cliente()
+    pen = api.open_cuenta(cliente["cliente_id"], "PEN", saldo="250.00")
+    api.open_cuenta(cliente["cliente_id"], "USD", saldo="80.00")
+    api.deposito(pen["cuenta_id"], "40.00")
+    seconds = _run_pipeline(e2e_stack)
+    record_metric("analytics_pipeline_s", round(seconds, 1))
+    print(f"analytics snapshot published by cloudbank pipeline in {seconds:.1f}s")
+    deadline = time.monotonic() + 30
+    while (response := api.get(port, "/dashboard-ejecutivo", Role.ANALISTA)).status_code != 200:
+        assert time.monotonic() < deadline, f"the API did not load the snapshot: {response.text}"
+        time.sleep(0.2)
+    return response.json()
 
 
 @pytest.fixture(scope="module")
