@@ -1,4 +1,5 @@
-"""``DAGSTER_HOME`` under var/ with telemetry off (no Dagster import: the stack manager uses it)."""
+"""``DAGSTER_HOME`` under var/ and the Dagster environment of every process that creates runs
+(no Dagster import: the stack manager uses it)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,23 @@ DAGSTER_YAML = """\
 telemetry:
   enabled: false
 """
+
+#: Environment for the webserver, the daemon and in-process runs (``cloudbank pipeline``, tests).
+#: A single run covering many daily partitions (the first load of years of history) otherwise
+#: stores one "materialization planned" event per partition and asset before it starts — most of
+#: that run's time. With it, one event per asset carries the partition range; the cost is that a
+#: failed run does not mark its partitions as failed in the UI (the run itself shows as failed,
+#: and the lake never holds a half-written partition).
+DAGSTER_ENV = {
+    "DAGSTER_DISABLE_TELEMETRY": "1",
+    "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS": "true",
+}
+
+
+def apply_dagster_env() -> None:
+    """Set :data:`DAGSTER_ENV` in this process (and its children), keeping values already set."""
+    for name, value in DAGSTER_ENV.items():
+        os.environ.setdefault(name, value)
 
 
 def dagster_home(var_dir: str | os.PathLike) -> Path:
@@ -26,5 +44,5 @@ def use_dagster_home(var_dir: str | os.PathLike) -> Path:
     """Point this process (and its children) at var/dagster unless DAGSTER_HOME is set."""
     if not os.environ.get("DAGSTER_HOME"):
         os.environ["DAGSTER_HOME"] = str(dagster_home(var_dir))
-    os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
+    apply_dagster_env()
     return Path(os.environ["DAGSTER_HOME"])

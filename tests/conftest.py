@@ -29,7 +29,10 @@ os.environ.setdefault("CLOUDBANK_PORT_OFFSET", "100")
 from infra.local.components import all_components  # noqa: E402
 from infra.local.process import StackError, port_in_use  # noqa: E402
 from infra.local.stack import Stack  # noqa: E402
+from orchestration.home import apply_dagster_env  # noqa: E402
 from services.common.settings import Settings, get_settings  # noqa: E402
+
+apply_dagster_env()  # in-process runs behave as the stack's (see orchestration/home.py)
 
 #: Offsets a throwaway stack may use. Multiples of 100 never make one stack's port land on
 #: another's (the base ports differ by other amounts).

@@ -620,7 +620,10 @@ class DagsterProcess(Component):
             name, settings, stop_signal=signal.SIGINT, stop_timeout=20, wave=1, parallel_wave=True
         )
         self.ready_timeout = 180.0  # the first start imports and compiles a lot
+        from orchestration.home import DAGSTER_ENV
+
         self.env = {
+            **DAGSTER_ENV,
             **os.environ,
             "PYTHONPATH": str(REPO_ROOT),
             "CLOUDBANK_VAR_DIR": str(settings.var_dir),
