@@ -119,18 +119,17 @@ def extract_all(settings, scale: float) -> list[dict]:
     for key in TABLES:
         lake = Path(tempfile.mkdtemp(prefix="bench-lake-"))
         try:
-            out = (
-                subprocess.run(
-                    [sys.executable, __file__, "--child", key, lake.as_uri()],
-                    capture_output=True,
-                    text=True,
-                    check=True,
-                )
-                .stdout.strip()
-                .splitlines()[-1]
+            child = subprocess.run(
+                [sys.executable, __file__, "--child", key, lake.as_uri()],
+                capture_output=True,
+                text=True,
+                env=child_env(settings),
             )
         finally:
             shutil.rmtree(lake, ignore_errors=True)
+        if child.returncode:
+            sys.exit(f"extracting {key} failed:\n{child.stderr[-3000:]}")
+        out = child.stdout.strip().splitlines()[-1]
         result = json.loads(out)
         result["scale"] = scale
         rows.append(result)

@@ -13,6 +13,7 @@ which is ``prepare-and-package`` with that environment (so runs can parse partia
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from dagster_dbt import DbtProject
@@ -63,6 +64,11 @@ def export_dbt_env(settings: Settings | None = None, **extra: str) -> None:
     duckdb_file = Path(env["CLOUDBANK_DBT_DUCKDB_PATH"])  # dbt does not create its folder
     duckdb_file.parent.mkdir(parents=True, exist_ok=True)
     os.environ.update(env)
+    # dagster-dbt's manifest preparer runs `dbt` from PATH, which may not include the venv
+    venv_bin = str(Path(sys.executable).parent)
+    path = os.environ.get("PATH", "")
+    if venv_bin not in path.split(os.pathsep):
+        os.environ["PATH"] = os.pathsep.join(filter(None, (venv_bin, path)))
 
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
