@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 import dagster as dg
 
 from orchestration.defs.pipeline.schedules import full_refresh_config
+from orchestration.defs.pipeline.sensors import MARTS_INLINE_TAG
 from orchestration.lib.partitions import clamp, hourly_window, range_tags, today
 
 JOB = "raw_pipeline"
@@ -75,7 +76,10 @@ def run_pipeline(
     run_config["loggers"] = {"console": {"config": {"log_level": log_level}}}
     tags = range_tags(start, end)
     result = job.execute_in_process(
-        instance=instance, tags=tags, run_config=run_config, raise_on_error=False
+        instance=instance,
+        tags={**tags, MARTS_INLINE_TAG: "true"},
+        run_config=run_config,
+        raise_on_error=False,
     )
     report = PipelineReport(result.run_id, start, end, result.success)
     _collect(report, result, job)

@@ -32,6 +32,11 @@ def data_docs_after_failure(context: dg.RunFailureSensorContext, quality: Qualit
     _build(context, quality)
 
 
+#: On a raw run whose marts run follows in the same process (``cloudbank pipeline``): the
+#: sensor must not launch a second marts run beside it (both would write the warehouse).
+MARTS_INLINE_TAG = "cloudbank/marts_inline"
+
+
 def marts_run_config(raw_tags: dict[str, str]) -> dict:
     """The marts run of a raw run: its business dates are the facts' partition window."""
     start, end = raw_tags.get(RANGE_START_TAG), raw_tags.get(RANGE_END_TAG)
@@ -48,6 +53,8 @@ def marts_run_config(raw_tags: dict[str, str]) -> dict:
 )
 def marts_after_raw(context: dg.RunStatusSensorContext):
     run = context.dagster_run
+    if run.tags.get(MARTS_INLINE_TAG):
+        return dg.SkipReason(f"run {run.run_id} builds its marts itself (cloudbank pipeline)")
     return dg.RunRequest(
         run_key=run.run_id,
         run_config=marts_run_config(dict(run.tags)),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import dagster as dg
 import pytest
 
 from orchestration.defs.dbt.assets import TRANSLATOR, DbtBuildConfig, build_vars
@@ -221,3 +222,37 @@ def test_the_marts_run_follows_each_raw_run_over_its_business_dates():
     )  # no dbt asset planned per day of a long range
     sensor = next(s for s in defs.sensors if s.name == "marts_after_raw")
     assert sensor.job_name == "marts_pipeline"
+
+
+@pytest.mark.parametrize("inline", [False, True])
+def test_the_sensor_leaves_a_raw_run_alone_when_its_marts_run_follows_in_process(inline):
+    """``cloudbank pipeline`` runs the marts itself: a second marts run launched by the sensor
+    beside it would fight for the warehouse file."""
+    from orchestration.defs.pipeline.sensors import MARTS_INLINE_TAG, marts_after_raw
+
+    @dg.op
+    def noop() -> None:
+        pass
+
+    @dg.job(name="raw_pipeline")
+    def fake_raw():
+        noop()
+
+    tags = {RANGE_START_TAG: "2025-05-01", RANGE_END_TAG: "2025-05-02"}
+    if inline:
+        tags[MARTS_INLINE_TAG] = "true"
+    instance = dg.DagsterInstance.ephemeral()
+    result = fake_raw.execute_in_process(instance=instance, tags=tags)
+    success = result.get_run_success_event()
+    context = dg.build_run_status_sensor_context(
+        sensor_name="marts_after_raw",
+        dagster_event=success,
+        dagster_instance=instance,
+        dagster_run=result.dagster_run,
+    )
+    answer = marts_after_raw(context)
+    if inline:
+        assert isinstance(answer, dg.SkipReason)
+    else:
+        assert isinstance(answer, dg.RunRequest) and answer.run_key == result.run_id
+        assert answer.run_config["ops"]["cloudbank_dbt"]["config"]["min_dt"] == "2025-05-01"
