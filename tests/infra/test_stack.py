@@ -78,6 +78,8 @@ def live_pids(stack: Stack) -> dict[str, int]:
 def foreign_listener(port: int):
     """A process-external-looking listener: a plain socket bound to ``port``."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # the component just stopped on that port may have left connections in TIME_WAIT
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind(("127.0.0.1", port))
         sock.listen()
