@@ -57,7 +57,9 @@ def _running(names: tuple[str, ...], prepare=None) -> Iterator[Settings]:
             pytest.fail(f"cannot start {', '.join(names)}: {error}", pytrace=False)
         yield settings
     finally:
-        local.down([name for name in names if name not in already])
+        started = [name for name in names if name not in already]
+        if started:  # an empty selection would mean every component
+            local.down(started)
 
 
 @pytest.fixture(scope="session")

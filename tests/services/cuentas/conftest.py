@@ -65,7 +65,9 @@ def cuentas_stack(settings: Settings) -> Iterator[Stack]:
     ) as clientes:
         use_clientes(Clientes(clientes))
         yield stack
-    stack.down([c.name for c in components if c.name not in already])
+    started = [c.name for c in components if c.name not in already]
+    if started:  # an empty selection would mean every component (a developer's stack too)
+        stack.down(started)
 
 
 @pytest.fixture(scope="session")
