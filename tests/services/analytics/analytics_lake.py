@@ -154,10 +154,11 @@ class Bank:
         destino: int | None = None,
         estado: str = "COMPLETADA",
         reversa_de: str | None = None,
+        moneda: str | None = None,
     ) -> str:
         self._tx_seq += 1
         tx_id = f"01JTX{self._tx_seq:021d}"
-        moneda = self.cuentas[origen or destino].moneda
+        moneda = moneda or self.cuentas[origen or destino].moneda
         motivo = "Saldo insuficiente" if estado == "RECHAZADA" else None
         self.transacciones.append(
             Transaccion(
@@ -371,6 +372,18 @@ def small_bank(as_of: date = AS_OF) -> Bank:
     bank.tx("REVERSA", 10_01, at(d - timedelta(days=8)), origen=3, reversa_de=rev)
     bank.tx("PAGO_SERVICIO", 33_33, at(d - timedelta(days=5)), origen=2)
     bank.tx("RETIRO", 9_999_00, at(d - timedelta(days=4)), origen=4, estado="RECHAZADA")
+    # requests cuentas refused because they named a wrong account: no legs, no violation
+    bank.tx(
+        "DEPOSITO", 9_00, at(d - timedelta(days=4), 13), destino=2, moneda="PEN", estado="RECHAZADA"
+    )
+    bank.tx(
+        "DEPOSITO",
+        8_00,
+        at(d - timedelta(days=4), 14),
+        destino=99,
+        moneda="PEN",
+        estado="RECHAZADA",
+    )
     bank.tx("DEPOSITO", 1_00, at(d - timedelta(days=3)), destino=2)
     bank.tx("DEPOSITO", 40_00, at(d, 10), destino=1)  # today
     bank.ventanilla(1, -20_00, at(d - timedelta(days=2)))  # teller withdrawal

@@ -1,7 +1,9 @@
 {% test references_are_known(model, cuentas, clientes, horizon) %}
 -- Cross-service integrity (no database enforces it): every account belongs to a known client,
--- every transaction names known accounts of its own currency. Only rows older than the
--- reconciliation horizon are judged. A row here is a violation.
+-- every transaction that moved money (COMPLETADA) names known accounts of its own currency: a
+-- request naming an unknown account or one of another currency is what cuentas rejects
+-- (RECHAZADA, nothing posted). Only rows older than the reconciliation horizon are judged.
+-- A row here is a violation.
 with
 
 horizon as (
@@ -26,6 +28,7 @@ transacciones as (
 
     select * from {{ model }}
     where fecha < (select horizonte from horizon)
+      and estado = 'COMPLETADA'
 
 ),
 
