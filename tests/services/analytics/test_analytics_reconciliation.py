@@ -22,15 +22,7 @@ from ingestion.testing import SourceDatabases
 from orchestration.defs.dbt.project import DBT_PROJECT_DIR, dbt_env, prepare
 from orchestration.defs.dbt.resources import dbt_executable
 from orchestration.lib.partitions import range_tags
-from orchestration.lib.resources import (
-    CatalogResource,
-    LakeResource,
-    MongoSource,
-    MySQLSource,
-    PiiResource,
-    PostgresSource,
-    QualityResource,
-)
+from orchestration.testing import resource_overrides
 from seed.config import SeedConfig
 from seed.dataset import generate
 from seed.load import mariadb as mariadb_loader
@@ -77,26 +69,7 @@ def pipeline(stack, tmp_path_factory) -> Pipeline:
         mongo_loader.load(collection, dataset, show_progress=False)
 
     root = tmp_path_factory.mktemp("recon")
-    s = settings
-    overrides = {
-        "lake": LakeResource(url=(root / "lake").as_uri()),
-        "catalog": CatalogResource(kind="local", duckdb_path=str(root / "catalog.duckdb")),
-        "pii": PiiResource(key="analytics-recon-key"),
-        "quality": QualityResource(docs_dir=str(root / "quality")),
-        "clientes_db": PostgresSource(dsn=s.postgres_dsn),
-        "cuentas_db": MySQLSource(
-            host=s.host,
-            port=s.port(s.mysql_port),
-            user=s.mysql_user,
-            password=s.mysql_password,
-            database=s.mysql_database,
-        ),
-        "transacciones_db": MongoSource(
-            url=s.effective_mongo_url,
-            database=s.mongo_database,
-            collection=sources.mongo_collection,
-        ),
-    }
+    overrides = resource_overrides(sources, root, pii_key="analytics-recon-key")
     prepare(only_if_stale=True)
     from orchestration.definitions import build_defs
 
