@@ -24,7 +24,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 import httpx
@@ -47,23 +46,10 @@ ENDPOINTS = [
 
 
 def seed(settings, scale: float) -> None:
-    from ingestion.testing import SourceDatabases
-    from seed.command import run
-    from seed.config import SeedConfig
+    from ingestion.testing import seed_stack
 
-    SourceDatabases(
-        settings, pg_database=settings.pg_database, mysql_database=settings.mysql_database
-    ).create_schema()
-    started = time.perf_counter()
-    run(
-        settings,
-        SeedConfig(as_of=date.today(), scale=scale),
-        reset=True,
-        show_progress=False,
-        migrate=False,
-        echo=lambda line: None,
-    )
-    print(f"seeded scale {scale:g} in {time.perf_counter() - started:.1f}s", flush=True)
+    seconds = seed_stack(settings, scale)
+    print(f"seeded scale {scale:g} in {seconds:.1f}s", flush=True)
 
 
 def child_env(settings) -> dict[str, str]:
