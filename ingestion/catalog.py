@@ -18,11 +18,10 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from ingestion.lake import Lake
+from ingestion.lake import PARTITION_KEY, Lake
 from ingestion.tables import TableSpec
 
 SCHEMA = "raw"
-PARTITION_KEY = "dt"
 
 
 def hive_type(t: pa.DataType) -> str:

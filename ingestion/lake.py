@@ -40,11 +40,14 @@ from pathlib import Path
 
 import fsspec
 import pyarrow as pa
+import pyarrow.dataset as pads
+import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
 from ingestion.tables import TableSpec
 
 MANIFEST = "_manifest.json"
+PARTITION_KEY = "dt"
 ROW_GROUP_ROWS = 128 * 1024
 MAX_FILE_ROWS = 10_000_000
 PARQUET_OPTIONS = {
@@ -158,7 +161,7 @@ class Lake:
         return self.path(spec.lake_prefix)
 
     def partition_path(self, spec: TableSpec, dt: str) -> str:
-        return self.path(spec.lake_prefix, f"dt={dt}")
+        return self.path(spec.lake_prefix, f"{PARTITION_KEY}={dt}")
 
     # --- reading ------------------------------------------------------------------------
     def read_manifest(self, spec: TableSpec, dt: str) -> Manifest | None:
@@ -201,19 +204,32 @@ class Lake:
     def read_partitions(
         self, spec: TableSpec, dts: Iterable[str], columns: list[str] | None = None
     ) -> pa.Table:
-        """Rows of several partitions with their ``dt`` as a column (lake schema + dt)."""
+        """Rows of several partitions with their ``dt`` as a column (lake schema + dt), in
+        the order of ``dts``: the files their manifests list, read as one Arrow dataset (one
+        multithreaded scan, not one read per file: event tables have thousands of daily
+        partitions)."""
         schema = spec.lake_schema
         if columns:
             schema = pa.schema([schema.field(c) for c in columns])
-        tables = []
-        for dt in dts:
-            table = self.read_partition(spec, dt, columns=columns)
-            if table is None or not table.num_rows:
-                continue
-            tables.append(table.append_column("dt", pa.array([dt] * table.num_rows, pa.string())))
-        if not tables:
-            return schema.append(pa.field("dt", pa.string())).empty_table()
-        return pa.concat_tables(tables)
+        schema = schema.append(pa.field(PARTITION_KEY, pa.string()))
+        manifests = [m for m in (self.read_manifest(spec, dt) for dt in dts) if m is not None]
+        files = [f"{self.partition_path(spec, m.dt)}/{f.name}" for m in manifests for f in m.files]
+        if not files:
+            return schema.empty_table()
+        dataset = pads.dataset(
+            files,
+            schema=schema,
+            format="parquet",
+            filesystem=self._arrow_fs(),
+            partitioning=pads.partitioning(pa.schema([schema.field(PARTITION_KEY)]), flavor="hive"),
+            partition_base_dir=self.table_path(spec),
+        )
+        return dataset.to_table()
+
+    def _arrow_fs(self) -> pafs.FileSystem:
+        if self.is_local:
+            return pafs.LocalFileSystem()
+        return pafs.PyFileSystem(pafs.FSSpecHandler(self.fs))
 
     def data_files(self, spec: TableSpec) -> list[str]:
         return sorted(self.fs.glob(f"{self.table_path(spec)}/dt=*/*.parquet"))

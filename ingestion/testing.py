@@ -16,6 +16,7 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from time import sleep
 
 from ingestion.extract.base import Sources
 
@@ -175,7 +176,7 @@ class SourceDatabases:
         """Drop and create our databases with the source schema."""
         s = self.settings
         with self.pg(s.pg_database) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{self.pg_database}" WITH (FORCE)')
+            _drop_pg_database(conn, self.pg_database)
             conn.execute(f'CREATE DATABASE "{self.pg_database}"')
         with self.mysql() as conn, conn.cursor() as cur:
             cur.execute(f"DROP DATABASE IF EXISTS `{self.mysql_database}`")
@@ -456,3 +457,19 @@ def seed_stack(settings, scale: float) -> float:
         echo=lambda line: None,
     )
     return perf_counter() - started
+
+
+def _drop_pg_database(conn, name: str, attempts: int = 40) -> None:
+    """``DROP DATABASE … WITH (FORCE)``, retried while an autovacuum worker is on it: our
+    role may end its own sessions but not the server's (it is no superuser), and autovacuum
+    often starts on a database just loaded. The worker is done within moments."""
+    import psycopg
+
+    for attempt in range(attempts):
+        try:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except psycopg.errors.InsufficientPrivilege:
+            if attempt == attempts - 1:
+                raise
+            sleep(0.25)

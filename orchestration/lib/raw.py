@@ -132,11 +132,13 @@ def _check_dts(context: dg.AssetCheckExecutionContext, spec: TableSpec, lake) ->
     return lake.partitions(spec)[-1:]
 
 
-def _result(outcome) -> dg.AssetCheckResult:
+def _result(outcome, **key) -> dg.AssetCheckResult:
+    """A check's outcome as Dagster's result (``key``: check_name and asset_key, for the
+    results of a multi-check step)."""
     metadata = {k: v for k, v in outcome.stats.items() if v is not None and not isinstance(v, dict)}
-    for key, value in outcome.stats.items():
+    for name, value in outcome.stats.items():
         if isinstance(value, dict):
-            metadata[key] = dg.MetadataValue.json(value)
+            metadata[name] = dg.MetadataValue.json(value)
     if outcome.failures:
         metadata["failures"] = dg.MetadataValue.md(
             "\n".join(f"- {f}" for f in outcome.failures[:50])
@@ -146,25 +148,41 @@ def _result(outcome) -> dg.AssetCheckResult:
         severity=dg.AssetCheckSeverity.ERROR,
         description=outcome.description[:2000],
         metadata=metadata,
+        **key,
     )
 
 
-def build_raw_checks(spec: TableSpec, source_key: str) -> list[dg.AssetChecksDefinition]:
-    resources = {"lake", "quality", source_key}
+def build_raw_checks(spec: TableSpec, source_key: str) -> dg.AssetChecksDefinition:
+    """The suite and the reconciliation of a raw table: two blocking checks, evaluated by one
+    step that reads the lake window and the source once for both."""
+    specs = [
+        dg.AssetCheckSpec(
+            "gx_suite",
+            asset=spec.asset_key,
+            blocking=True,
+            description=f"Great Expectations suite of {spec.key}: schema and types, not-null "
+            "keys, unique ids, accepted values, ranges, no future instants, row count = "
+            "source's.",
+        ),
+        dg.AssetCheckSpec(
+            "reconciliation",
+            asset=spec.asset_key,
+            blocking=True,
+            description=f"{spec.key} in the lake equals the source at the lake's watermark: "
+            "row count and money sums per currency.",
+        ),
+    ]
 
-    @dg.asset_check(
-        asset=spec.asset_key,
-        name="gx_suite",
-        blocking=True,
-        required_resource_keys=resources,
-        description=f"Great Expectations suite of {spec.key}: schema and types, not-null keys, "
-        "unique ids, accepted values, ranges, no future instants, row count = source's.",
+    @dg.multi_asset_check(
+        specs=specs,
+        name=f"{spec.source}_{spec.name}_checks",
+        required_resource_keys={"lake", "quality", source_key},
     )
-    def _suite(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+    def _checks(context: dg.AssetCheckExecutionContext):
         lake = context.resources.lake.get()
         extractor = getattr(context.resources, source_key).get()
         try:
-            outcome = quality_checks.suite_check(
+            outcomes = quality_checks.table_checks(
                 spec,
                 lake,
                 extractor,
@@ -174,30 +192,10 @@ def build_raw_checks(spec: TableSpec, source_key: str) -> list[dg.AssetChecksDef
             )
         finally:
             extractor.close()
-        return _result(outcome)
+        for check_spec, outcome in zip(specs, outcomes, strict=True):
+            yield _result(outcome, check_name=check_spec.name, asset_key=check_spec.asset_key)
 
-    @dg.asset_check(
-        asset=spec.asset_key,
-        name="reconciliation",
-        blocking=True,
-        required_resource_keys={"lake", source_key},
-        description=f"{spec.key} in the lake equals the source at the lake's watermark: "
-        "row count and money sums per currency.",
-    )
-    def _reconciliation(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
-        lake = context.resources.lake.get()
-        extractor = getattr(context.resources, source_key).get()
-        try:
-            outcome = quality_checks.reconciliation_check(
-                spec, lake, extractor, _check_dts(context, spec, lake), context.run.run_id
-            )
-        finally:
-            extractor.close()
-        return _result(outcome)
-
-    _suite.__name__ = f"{spec.source}_{spec.name}_gx_suite"
-    _reconciliation.__name__ = f"{spec.source}_{spec.name}_reconciliation"
-    return [_suite, _reconciliation]
+    return _checks
 
 
 def build_balance_check(

@@ -10,7 +10,7 @@ from pathlib import Path
 from quality_support import QUALITY_DAYS, SNAPSHOT, load_everything
 
 from ingestion.tables import TABLES, Kind, get_table
-from quality.checks import balance_check, reconciliation_check, suite_check
+from quality.checks import balance_check, table_checks
 
 
 def dts_of(spec):
@@ -23,9 +23,8 @@ def test_a_clean_load_passes_every_check(quality_sources, loaded, runner):
     bank, lake = loaded
     for spec in TABLES.values():
         extractor = quality_sources.sources.extractor(spec)
-        suite = suite_check(spec, lake, extractor, runner, dts_of(spec), "run-1")
+        suite, recon = table_checks(spec, lake, extractor, runner, dts_of(spec), "run-1")
         assert suite.passed, suite.failures
-        recon = reconciliation_check(spec, lake, extractor, dts_of(spec), "run-1")
         assert recon.passed, recon.failures
     cuentas = get_table("cuentas")
     balances = balance_check(
@@ -74,7 +73,7 @@ def test_negative_amount_and_unknown_enumeration_fail_the_suite(quality_sources,
             ]
         )
     load_everything(quality_sources, lake, "run-2")
-    outcome = suite_check(
+    outcome, _ = table_checks(
         spec, lake, quality_sources.sources.extractor(spec), runner, dts_of(spec), "run-2"
     )
     assert not outcome.passed
@@ -103,10 +102,11 @@ def test_a_balance_that_disagrees_with_its_journal_fails(quality_sources, loaded
     )
     assert f"cuenta {victim}:" in outcome.description
     # the lake itself matches the source: reconciliation passes, the journal check does not
-    assert reconciliation_check(spec, lake, extractor, dts_of(spec), "run-2").passed
+    _, recon = table_checks(spec, lake, extractor, runner, dts_of(spec), "run-2")
+    assert recon.passed, recon.failures
 
 
-def test_reconciliation_catches_a_lake_that_lost_rows(quality_sources, loaded):
+def test_reconciliation_catches_a_lake_that_lost_rows(quality_sources, loaded, runner):
     _, lake = loaded
     spec = get_table("movimientos")
     dt = QUALITY_DAYS[0].isoformat()
@@ -115,21 +115,23 @@ def test_reconciliation_catches_a_lake_that_lost_rows(quality_sources, loaded):
     writer = lake.writer(spec, dt, "tamper")
     writer.write(rows.slice(1))  # drop one leg
     writer.commit(manifest.watermark_dt)
-    outcome = reconciliation_check(
-        spec, lake, quality_sources.sources.extractor(spec), dts_of(spec), "tamper"
+    _, outcome = table_checks(
+        spec, lake, quality_sources.sources.extractor(spec), runner, dts_of(spec), "tamper"
     )
     assert not outcome.passed
     assert any(f.startswith("rows: lake") for f in outcome.failures)
     assert any(f.startswith("sum(monto)") for f in outcome.failures)
 
 
-def test_rows_changed_after_the_watermark_do_not_fail_reconciliation(quality_sources, loaded):
+def test_rows_changed_after_the_watermark_do_not_fail_reconciliation(
+    quality_sources, loaded, runner
+):
     _, lake = loaded
     spec = get_table("clientes")
     with quality_sources.pg() as conn:  # changes after the load: not in the lake yet
         conn.execute("UPDATE clientes SET estado = 'bloqueado' WHERE cliente_id IN (1, 3)")
-    outcome = reconciliation_check(
-        spec, lake, quality_sources.sources.extractor(spec), dts_of(spec), "run-1"
+    _, outcome = table_checks(
+        spec, lake, quality_sources.sources.extractor(spec), runner, dts_of(spec), "run-1"
     )
     assert outcome.passed, outcome.failures
     assert outcome.stats["rows_changed_since_watermark"] == 2

@@ -12,5 +12,5 @@ SOURCE = "clientes"
 @dg.definitions
 def defs() -> dg.Definitions:
     return dg.Definitions(
-        asset_checks=[c for spec in tables_of(SOURCE) for c in build_raw_checks(spec, SOURCE_KEY)]
+        asset_checks=[build_raw_checks(spec, SOURCE_KEY) for spec in tables_of(SOURCE)]
     )

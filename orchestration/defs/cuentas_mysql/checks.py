@@ -12,6 +12,6 @@ SOURCE = "cuentas"
 
 @dg.definitions
 def defs() -> dg.Definitions:
-    checks = [c for spec in tables_of(SOURCE) for c in build_raw_checks(spec, SOURCE_KEY)]
+    checks = [build_raw_checks(spec, SOURCE_KEY) for spec in tables_of(SOURCE)]
     checks.append(build_balance_check(CUENTAS, MOVIMIENTOS, SOURCE_KEY))
     return dg.Definitions(asset_checks=checks)

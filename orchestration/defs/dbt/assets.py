@@ -22,6 +22,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from orchestration.defs.dbt.docs import generate_docs
 from orchestration.defs.dbt.hooks import raw_checks
 from orchestration.defs.dbt.project import dbt_project, duckdb_path, export_dbt_env, prune_targets
 from orchestration.defs.dbt.vars import dbt_vars
@@ -152,14 +153,9 @@ def cloudbank_dbt(
             description=f"dbt build failed: {len(failed)} failing checks or models",
             metadata={"failed": dg.MetadataValue.json([c.__dict__ for c in failed[:50]])},
         )
-    # the docs of what was just built (same target dir: dbt reuses the build's parse)
-    docs = dbt.cli(
-        ["docs", "generate", "--static", *_vars_args(vars_)],
-        target_path=Path(invocation.target_path),
-        raise_on_error=False,
-    ).wait()
-    static_index = Path(docs.target_path) / "static_index.html"
-    if docs.is_successful() and static_index.exists():
+    # the docs of what was just built, from the build's own target folder
+    static_index = generate_docs(Path(invocation.target_path), vars_)
+    if static_index is not None:
         store_docs(settings, context.run.run_id, static_index)
     else:
         context.log.warning("dbt docs generate failed; the run publishes no docs")

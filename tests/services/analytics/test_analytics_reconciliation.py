@@ -309,6 +309,16 @@ def test_freshness_counts_every_source_row(api, source):
     assert rows["transacciones.transacciones"]["filas"] == len(source["docs"])
 
 
+def test_the_runs_dbt_docs_are_served(pipeline):
+    """The run generated its dbt docs (models and lineage of this project) and published them
+    with its snapshot."""
+    with TestClient(app) as client:
+        response = client.get("/dbt-docs/")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert "kpi_dashboard_monedas" in response.text and "fct_transacciones" in response.text
+
+
 def test_golden_figures_of_the_seed(pipeline):
     """dbt_project/tests/golden: known figures of this seed, against the built warehouse."""
     env = {
