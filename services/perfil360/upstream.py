@@ -1,28 +1,37 @@
-"""The three dependencies of perfil360, each behind one pooled ServiceClient.
+"""The three dependencies of perfil360, each behind one pooled HTTP client.
 
 Every call has a short timeout. A timeout, a connection error, a 5xx, an unexpected status or a
 body that does not match the contract all raise ``DependencyDown``: the caller decides whether
 that fails the request (clientes) or only a section of it (cuentas, transacciones).
+
+The clients are aiohttp sessions rather than the kit's httpx ``ServiceClient``: a profile is
+three or more upstream calls, and on this stack an httpx call costs about 1.7 ms of CPU against
+0.4 ms for aiohttp (measured on a 2-vCPU machine), most of perfil360's CPU per uncached
+profile. They send what ``ServiceClient`` sends: a service token and the caller's request id.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
-import httpx
+import aiohttp
 from pydantic import BaseModel, ValidationError
 
+from services.common.auth import Role, issue_token
 from services.common.errors import Unprocessable
-from services.common.http import ServiceClient
+from services.common.request_context import REQUEST_ID_HEADER, current_request_id
 from services.common.settings import Settings
 from services.perfil360.config import (
     CUENTAS_MAX_PAGES,
     CUENTAS_PAGE_SIZE,
     READY_TIMEOUT_S,
     SERVICE_NAME,
+    UPSTREAM_KEEPALIVE_S,
     UPSTREAM_MAX_CONNECTIONS,
     UPSTREAM_TIMEOUT_S,
 )
@@ -33,6 +42,69 @@ log = logging.getLogger("cloudbank.perfil360.upstream")
 M = TypeVar("M", bound=BaseModel)
 
 CLIENTES, CUENTAS, TRANSACCIONES = "clientes", "cuentas", "transacciones"
+
+# Parametrised once, at import (``UpstreamPage[X]`` in a call is a cache lookup every time).
+ClientesPage = UpstreamPage[Cliente]
+CuentasPage = UpstreamPage[Cuenta]
+TransaccionesPage = UpstreamPage[Transaccion]
+
+_TOKEN_TTL_MINUTES = 30
+_TOKEN_REFRESH_MARGIN_S = 60
+# errors of a call that got no usable answer (aiohttp's timeouts are TimeoutErrors)
+_HTTP_ERRORS = (aiohttp.ClientError, TimeoutError)
+
+
+@dataclass(frozen=True)
+class Reply:
+    status_code: int
+    content: bytes
+
+
+class ServiceSession:
+    """A pooled keep-alive client for one dependency, created on first use (inside the event
+    loop). Each request carries a service token (renewed before it expires) and the request id
+    of the request being served. Redirects are not followed."""
+
+    def __init__(self, base_url: str, settings: Settings, *, timeout: float, max_connections: int):
+        self.base_url = base_url
+        self.settings = settings
+        self.timeout = aiohttp.ClientTimeout(total=timeout, connect=min(1.0, timeout))
+        self.max_connections = max_connections
+        self._session: aiohttp.ClientSession | None = None
+        self._token = ""
+        self._token_expires = 0.0
+
+    def _headers(self) -> dict[str, str]:
+        now = time.time()
+        if now > self._token_expires - _TOKEN_REFRESH_MARGIN_S:
+            token = issue_token(SERVICE_NAME, Role.SERVICE, self.settings, _TOKEN_TTL_MINUTES)
+            self._token = f"Bearer {token}"
+            self._token_expires = now + _TOKEN_TTL_MINUTES * 60
+        headers = {"Authorization": self._token}
+        request_id = current_request_id()
+        if request_id:
+            headers[REQUEST_ID_HEADER] = request_id
+        return headers
+
+    async def get(self, url: str, params=None, timeout: float | None = None) -> Reply:
+        if self._session is None:
+            self._session = aiohttp.ClientSession(
+                self.base_url,
+                connector=aiohttp.TCPConnector(
+                    limit=self.max_connections, keepalive_timeout=UPSTREAM_KEEPALIVE_S
+                ),
+                timeout=self.timeout,
+            )
+        # (aiohttp reads timeout=None as "no timeout": the session's applies unless given)
+        extra = {"timeout": aiohttp.ClientTimeout(total=timeout)} if timeout else {}
+        async with self._session.get(
+            url, params=params, headers=self._headers(), allow_redirects=False, **extra
+        ) as response:
+            return Reply(response.status, await response.read())
+
+    async def aclose(self) -> None:
+        if self._session is not None:
+            await self._session.close()
 
 
 class DependencyDown(Exception):
@@ -48,16 +120,15 @@ class Upstreams:
     """Pooled clients for clientes, cuentas (through HAProxy) and transacciones."""
 
     def __init__(self, settings: Settings, *, timeout: float = UPSTREAM_TIMEOUT_S):
-        def client(base_port: int) -> ServiceClient:
-            return ServiceClient(
+        def client(base_port: int) -> ServiceSession:
+            return ServiceSession(
                 settings.service_url(base_port),
-                service_name=SERVICE_NAME,
+                settings,
                 timeout=timeout,
-                settings=settings,
                 max_connections=UPSTREAM_MAX_CONNECTIONS,
             )
 
-        self.clients: dict[str, ServiceClient] = {
+        self.clients: dict[str, ServiceSession] = {
             CLIENTES: client(settings.clientes_port),
             CUENTAS: client(settings.cuentas_port),
             TRANSACCIONES: client(settings.transacciones_port),
@@ -68,10 +139,10 @@ class Upstreams:
             await client.aclose()
 
     # --- plumbing -------------------------------------------------------------------------
-    async def _get(self, dependency: str, url: str, params=None, **kwargs) -> httpx.Response:
+    async def _get(self, dependency: str, url: str, params=None) -> Reply:
         try:
-            response = await self.clients[dependency].get(url, params=params, **kwargs)
-        except httpx.HTTPError as exc:
+            response = await self.clients[dependency].get(url, params=params)
+        except _HTTP_ERRORS as exc:
             raise self._down(dependency, type(exc).__name__) from exc
         if response.status_code >= 500:
             raise self._down(dependency, f"HTTP {response.status_code}")
@@ -84,7 +155,7 @@ class Upstreams:
         (log.error if bug else log.warning)("%s unavailable: %s", dependency, reason)
         return DependencyDown(dependency, reason)
 
-    def _parse(self, dependency: str, model: type[M], response: httpx.Response) -> M:
+    def _parse(self, dependency: str, model: type[M], response: Reply) -> M:
         if response.status_code != 200:
             raise self._down(dependency, f"unexpected HTTP {response.status_code}", bug=True)
         try:
@@ -110,7 +181,7 @@ class Upstreams:
         )
         if response.status_code == 422:  # clientes refused the query text itself
             raise Unprocessable(_detail(response), code="invalid_query")
-        return self._parse(CLIENTES, UpstreamPage[Cliente], response)
+        return self._parse(CLIENTES, ClientesPage, response)
 
     async def cuentas(self, cliente_id: int) -> list[Cuenta]:
         """Every account of the client (all pages), in the order cuentas gives them."""
@@ -124,7 +195,7 @@ class Upstreams:
             )
             if response.status_code == 404:  # cuentas may answer 404 for an unknown client
                 return cuentas
-            page = self._parse(CUENTAS, UpstreamPage[Cuenta], response)
+            page = self._parse(CUENTAS, CuentasPage, response)
             cuentas.extend(page.items)
             offset = page.next_offset
             if offset is None or not page.items:
@@ -141,7 +212,7 @@ class Upstreams:
         params = [("cuenta_id", str(c)) for c in cuenta_ids]
         params += [("limit", str(limit)), ("offset", str(offset))]
         response = await self._get(TRANSACCIONES, "/transacciones", params=params)
-        return self._parse(TRANSACCIONES, UpstreamPage[Transaccion], response)
+        return self._parse(TRANSACCIONES, TransaccionesPage, response)
 
     async def ping(self, dependency: str) -> dict[str, object]:
         """Readiness of one dependency: its own /health/ready, with the round-trip time."""
@@ -149,14 +220,14 @@ class Upstreams:
         try:
             response = await self.clients[dependency].get("/health/ready", timeout=READY_TIMEOUT_S)
             ok, detail = response.status_code == 200, f"HTTP {response.status_code}"
-        except httpx.HTTPError as exc:
+        except _HTTP_ERRORS as exc:
             ok, detail = False, type(exc).__name__
         latency = round((time.perf_counter() - started) * 1000, 1)
         return {"ok": ok, "latency_ms": latency, "detail": detail}
 
 
-def _detail(response: httpx.Response) -> object:
+def _detail(response: Reply) -> object:
     try:
-        return response.json().get("detail", "invalid query")
+        return json.loads(response.content).get("detail", "invalid query")
     except (ValueError, AttributeError):
         return "invalid query"
