@@ -8,8 +8,6 @@ SERVICE_NAME = "perfil360"
 UPSTREAM_TIMEOUT_S = 1.5
 READY_TIMEOUT_S = 1.0
 UPSTREAM_MAX_CONNECTIONS = 64
-# Idle upstream connections are closed before the servers close them (uvicorn: 5 s).
-UPSTREAM_KEEPALIVE_S = 4.0
 
 # Accounts are read in pages of the maximum size; a client with more pages than this is
 # reported as a failed section rather than silently truncated.
