@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import logging
 
-import httpx
-
 from services.common.errors import Unavailable
-from services.common.http import ServiceClient
+from services.common.http import TRANSPORT_ERRORS, ServiceClient
 from services.common.settings import Settings
 
 log = logging.getLogger("cloudbank.clientes.cuentas")
@@ -48,7 +46,7 @@ class CuentasGateway:
                 response = await self.client.get(
                     f"/cuentas/cliente/{cliente_id}", params={"limit": PAGE_SIZE, "offset": offset}
                 )
-            except httpx.HTTPError as exc:
+            except TRANSPORT_ERRORS as exc:
                 raise _unavailable(f"{type(exc).__name__}: {exc}") from exc
             if response.status_code != 200:
                 raise _unavailable(f"HTTP {response.status_code}")

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import logging
 
-import httpx
-
 from services.common.errors import Unavailable
-from services.common.http import ServiceClient
+from services.common.http import TRANSPORT_ERRORS, ServiceClient
 from services.common.settings import Settings
 
 log = logging.getLogger("cloudbank.cuentas.clientes")
@@ -33,7 +31,7 @@ class Clientes:
         """The client's estado (``activo``, ``inactivo``, ``bloqueado``), or None if unknown."""
         try:
             response = await self._http.get(f"/clientes/{cliente_id}")
-        except httpx.HTTPError as exc:
+        except TRANSPORT_ERRORS as exc:
             log.warning("clientes unreachable: %s", type(exc).__name__)
             raise _unavailable() from exc
         if response.status_code == 404:

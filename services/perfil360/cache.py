@@ -186,6 +186,18 @@ class ProfileCache:
             return Lookup(None, None)
         return Lookup(body, int(seq))
 
+    async def fresh(self) -> Lookup:
+        """For a forced refresh (``Cache-Control: no-cache``): no body, only the invalidation
+        counter, so that the profile assembled next may replace the cached one."""
+        if not self._available():
+            return Lookup(None, None)
+        try:
+            seq = await self.redis.get(SEQ_KEY)
+        except _REDIS_ERRORS as exc:
+            self._failed("read", exc)
+            return Lookup(None, None)
+        return Lookup(None, int(seq or 0))
+
     async def store(
         self, cliente_id: int, cuenta_ids: Iterable[int], body: bytes, seq: int | None
     ) -> bool:

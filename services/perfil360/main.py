@@ -9,7 +9,6 @@ profile without it is impossible); cuentas, transacciones and Redis down degrade
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -26,8 +25,6 @@ from services.perfil360.views import router
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = get_settings()
-    # one access-log line per request is enough; not one more per upstream call
-    logging.getLogger("httpx").setLevel(logging.WARNING)
     app.state.upstreams = Upstreams(settings)
     app.state.cache = ProfileCache(settings.redis_url)
     app.state.subscriber = InvalidationSubscriber(app.state.cache)

@@ -67,7 +67,13 @@ def newest_first(transactions: Iterable[Transaccion]) -> list[Transaccion]:
 
 
 def with_sentido(transactions: Iterable[Transaccion], own: set[int]) -> list[TransaccionCliente]:
-    return [TransaccionCliente(**tx.model_dump(), sentido=sentido(tx, own)) for tx in transactions]
+    # the fields were validated when read from transacciones: copied, not validated again
+    return [
+        TransaccionCliente.model_construct(
+            tx.model_fields_set | {"sentido"}, **tx.__dict__, sentido=sentido(tx, own)
+        )
+        for tx in transactions
+    ]
 
 
 def resumen(cuentas: list[Cuenta], window: TxWindow | None) -> list[ResumenMoneda]:

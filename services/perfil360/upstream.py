@@ -1,4 +1,4 @@
-"""The three dependencies of perfil360, each behind one pooled ServiceClient.
+"""The three dependencies of perfil360, each behind one pooled HTTP client.
 
 Every call has a short timeout. A timeout, a connection error, a 5xx, an unexpected status or a
 body that does not match the contract all raise ``DependencyDown``: the caller decides whether
@@ -7,16 +7,16 @@ that fails the request (clientes) or only a section of it (cuentas, transaccione
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Sequence
 from typing import TypeVar
 
-import httpx
 from pydantic import BaseModel, ValidationError
 
 from services.common.errors import Unprocessable
-from services.common.http import ServiceClient
+from services.common.http import TRANSPORT_ERRORS, Reply, ServiceClient
 from services.common.settings import Settings
 from services.perfil360.config import (
     CUENTAS_MAX_PAGES,
@@ -33,6 +33,11 @@ log = logging.getLogger("cloudbank.perfil360.upstream")
 M = TypeVar("M", bound=BaseModel)
 
 CLIENTES, CUENTAS, TRANSACCIONES = "clientes", "cuentas", "transacciones"
+
+# Parametrised once, at import (``UpstreamPage[X]`` in a call is a cache lookup every time).
+ClientesPage = UpstreamPage[Cliente]
+CuentasPage = UpstreamPage[Cuenta]
+TransaccionesPage = UpstreamPage[Transaccion]
 
 
 class DependencyDown(Exception):
@@ -68,10 +73,10 @@ class Upstreams:
             await client.aclose()
 
     # --- plumbing -------------------------------------------------------------------------
-    async def _get(self, dependency: str, url: str, params=None, **kwargs) -> httpx.Response:
+    async def _get(self, dependency: str, url: str, params=None) -> Reply:
         try:
-            response = await self.clients[dependency].get(url, params=params, **kwargs)
-        except httpx.HTTPError as exc:
+            response = await self.clients[dependency].get(url, params=params)
+        except TRANSPORT_ERRORS as exc:
             raise self._down(dependency, type(exc).__name__) from exc
         if response.status_code >= 500:
             raise self._down(dependency, f"HTTP {response.status_code}")
@@ -84,7 +89,7 @@ class Upstreams:
         (log.error if bug else log.warning)("%s unavailable: %s", dependency, reason)
         return DependencyDown(dependency, reason)
 
-    def _parse(self, dependency: str, model: type[M], response: httpx.Response) -> M:
+    def _parse(self, dependency: str, model: type[M], response: Reply) -> M:
         if response.status_code != 200:
             raise self._down(dependency, f"unexpected HTTP {response.status_code}", bug=True)
         try:
@@ -110,7 +115,7 @@ class Upstreams:
         )
         if response.status_code == 422:  # clientes refused the query text itself
             raise Unprocessable(_detail(response), code="invalid_query")
-        return self._parse(CLIENTES, UpstreamPage[Cliente], response)
+        return self._parse(CLIENTES, ClientesPage, response)
 
     async def cuentas(self, cliente_id: int) -> list[Cuenta]:
         """Every account of the client (all pages), in the order cuentas gives them."""
@@ -124,7 +129,7 @@ class Upstreams:
             )
             if response.status_code == 404:  # cuentas may answer 404 for an unknown client
                 return cuentas
-            page = self._parse(CUENTAS, UpstreamPage[Cuenta], response)
+            page = self._parse(CUENTAS, CuentasPage, response)
             cuentas.extend(page.items)
             offset = page.next_offset
             if offset is None or not page.items:
@@ -141,7 +146,7 @@ class Upstreams:
         params = [("cuenta_id", str(c)) for c in cuenta_ids]
         params += [("limit", str(limit)), ("offset", str(offset))]
         response = await self._get(TRANSACCIONES, "/transacciones", params=params)
-        return self._parse(TRANSACCIONES, UpstreamPage[Transaccion], response)
+        return self._parse(TRANSACCIONES, TransaccionesPage, response)
 
     async def ping(self, dependency: str) -> dict[str, object]:
         """Readiness of one dependency: its own /health/ready, with the round-trip time."""
@@ -149,14 +154,14 @@ class Upstreams:
         try:
             response = await self.clients[dependency].get("/health/ready", timeout=READY_TIMEOUT_S)
             ok, detail = response.status_code == 200, f"HTTP {response.status_code}"
-        except httpx.HTTPError as exc:
+        except TRANSPORT_ERRORS as exc:
             ok, detail = False, type(exc).__name__
         latency = round((time.perf_counter() - started) * 1000, 1)
         return {"ok": ok, "latency_ms": latency, "detail": detail}
 
 
-def _detail(response: httpx.Response) -> object:
+def _detail(response: Reply) -> object:
     try:
-        return response.json().get("detail", "invalid query")
+        return json.loads(response.content).get("detail", "invalid query")
     except (ValueError, AttributeError):
         return "invalid query"

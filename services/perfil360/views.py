@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Header, Query, Response
 
 from services.common.auth import Scope, require
 from services.common.errors import Unprocessable
@@ -53,20 +53,38 @@ async def buscar_clientes(
     "/{cliente_id}/perfil-completo",
     summary="The 360° profile: client, accounts, recent transactions, summary per currency",
     description="Served from a 5-minute cache invalidated by the client's new transactions "
-    "(header X-Cache). When accounts or transactions cannot be read the answer is still 200, "
-    "with `parcial: true` and the failed sections in `secciones_fallidas` (never cached).",
+    "(header X-Cache). A request with `Cache-Control: no-cache` skips the cached copy: the "
+    "profile is assembled now (X-Cache: miss) and replaces the cached one. When accounts or "
+    "transactions cannot be read the answer is still 200, with `parcial: true` and the failed "
+    "sections in `secciones_fallidas` (never cached).",
     response_model=PerfilCompleto,
     responses={200: {"headers": _CACHE_HEADER}, **_ERRORS},
 )
-async def perfil_completo(cliente_id: ClienteId, up: UpstreamsDep, cache: CacheDep) -> Response:
-    lookup = await cache.get(cliente_id)
-    if lookup.body is not None:
-        return Response(lookup.body, media_type=JSON, headers={"X-Cache": "hit"})
+async def perfil_completo(
+    cliente_id: ClienteId,
+    up: UpstreamsDep,
+    cache: CacheDep,
+    cache_control: Annotated[
+        str | None,
+        Header(description="`no-cache`: assemble the profile now and refresh the cached copy"),
+    ] = None,
+) -> Response:
+    if cache_control is not None and no_cache(cache_control):
+        lookup = await cache.fresh()
+    else:
+        lookup = await cache.get(cliente_id)
+        if lookup.body is not None:  # the stored JSON as it is: no parsing, no re-encoding
+            return Response(lookup.body, media_type=JSON, headers={"X-Cache": "hit"})
     perfil = await service.perfil_completo(up, cliente_id)
     body = perfil.model_dump_json().encode()
     if not perfil.parcial:
         await cache.store(cliente_id, (c.cuenta_id for c in perfil.cuentas), body, lookup.seq)
     return Response(body, media_type=JSON, headers={"X-Cache": "miss"})
+
+
+def no_cache(cache_control: str) -> bool:
+    """Whether a Cache-Control request header holds the ``no-cache`` directive."""
+    return any(d.split("=", 1)[0].strip().lower() == "no-cache" for d in cache_control.split(","))
 
 
 @router.get(

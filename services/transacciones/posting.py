@@ -31,10 +31,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-import httpx
 from pymongo.asynchronous.collection import AsyncCollection
 
-from services.common.http import ServiceClient
+from services.common.http import CONNECT_ERRORS, TRANSPORT_ERRORS, Reply, ServiceClient
 from services.common.settings import Settings
 from services.transacciones.db import eq
 from services.transacciones.faults import fault_point
@@ -88,13 +87,13 @@ class Poster:
             try:
                 response = await self.cuentas.post("/movimientos", json=body)
                 sent = True
-            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            except CONNECT_ERRORS as exc:
                 if resend:  # the request was never sent
                     await asyncio.sleep(_RESEND_DELAYS_S[attempt])
                     continue
                 log.warning("cuentas unreachable for %s: %r", doc["transaccion_id"], exc)
                 return Outcome(None, sent=sent)
-            except httpx.HTTPError as exc:  # e.g. a timeout: it may still be under way
+            except TRANSPORT_ERRORS as exc:  # e.g. a timeout: it may still be under way
                 log.warning("cuentas call for %s failed: %r", doc["transaccion_id"], exc)
                 return Outcome(None)
             if response.status_code == 503 and resend:
@@ -104,7 +103,7 @@ class Poster:
         return Outcome(None)  # pragma: no cover (the loop always returns)
 
     @staticmethod
-    def _verdict(transaccion_id: str, response: httpx.Response) -> Outcome:
+    def _verdict(transaccion_id: str, response: Reply) -> Outcome:
         try:
             data = response.json()
         except ValueError:

@@ -162,6 +162,30 @@ def test_a_deleted_pointer_alone_invalidates_the_profile(perfil, cache_redis, ba
     assert len(perfil.get(url).json()["cuentas"]) == 2
 
 
+def test_no_cache_assembles_the_profile_now_and_refreshes_the_cached_copy(
+    perfil, cache_redis, bank
+):
+    cliente = bank.crear_cliente()
+    bank.abrir_cuenta(cliente["cliente_id"], "PEN", "3.00")
+    url = f"/api/clientes/{cliente['cliente_id']}/perfil-completo"
+    key = profile_key(cliente["cliente_id"])
+    first = _fresh(perfil, cache_redis, cliente["cliente_id"])
+    assert perfil.get(url).headers["X-Cache"] == "hit"
+    cache_redis.expire(key, 10)
+
+    forced = perfil.get(url, headers={"Cache-Control": "max-age=0, No-Cache"})
+    assert forced.status_code == 200
+    assert forced.headers["X-Cache"] == "miss"
+    assert forced.json()["generado_en"] > first.json()["generado_en"]
+    # the cached copy is the new profile, with a new 5-minute TTL
+    assert cache_redis.ttl(key) > 250
+    again = perfil.get(url)
+    assert again.headers["X-Cache"] == "hit"
+    assert again.json() == forced.json()
+    # other directives do not bypass the cache
+    assert perfil.get(url, headers={"Cache-Control": "max-age=60"}).headers["X-Cache"] == "hit"
+
+
 def test_search_finds_a_client_created_a_second_ago(perfil, bank):
     marker = f"Zqx{letters(12)}"
     cliente = bank.crear_cliente(apellido=f"{marker} Huamán")
