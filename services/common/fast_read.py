@@ -10,18 +10,22 @@ route's own response model serialized the same way, so the bytes are the same.
 
 Everything else goes to the FastAPI route unchanged, which answers it exactly as before:
 no or bad token (401), missing scope (403), an id the route rejects (422), an id with no
-row (404), a database error (503). The route stays registered, so the OpenAPI schema does
-not change. The middleware sits inside the request-id/access-log and CORS middlewares, so
+row (404). An exception of the lookup that the app has a handler for (a database error:
+503) is answered by that handler, as the route would have been, without running the
+lookup a second time; any other exception lets the route run. The route stays registered,
+so the OpenAPI schema does not change. The middleware sits inside the request-id/access-log and CORS middlewares, so
 those still see every request.
 """
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Send
 from starlette.types import Scope as AsgiScope
 
@@ -53,23 +57,35 @@ class FastReadMiddleware:
 
     async def __call__(self, scope: AsgiScope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET":
-            body = await self._answer(scope)
-            if body is not None:
-                await send(
-                    {
-                        "type": "http.response.start",
-                        "status": 200,
-                        "headers": [
-                            (b"content-length", str(len(body)).encode("latin-1")),
-                            (b"content-type", b"application/json"),
-                        ],
-                    }
-                )
-                await send({"type": "http.response.body", "body": body})
-                return
+            found = self._match(scope)
+            if found is not None:
+                read, thing_id = found
+                try:
+                    body = await read.fetch(scope["app"], thing_id)
+                except Exception as exc:
+                    handler = _handler_for(scope["app"], exc)
+                    if handler is not None:
+                        response = await handler(Request(scope, receive), exc)
+                        await response(scope, receive, send)
+                        return
+                    body = None  # the route runs and meets the error its own way
+                if body is not None:
+                    await send(
+                        {
+                            "type": "http.response.start",
+                            "status": 200,
+                            "headers": [
+                                (b"content-length", str(len(body)).encode("latin-1")),
+                                (b"content-type", b"application/json"),
+                            ],
+                        }
+                    )
+                    await send({"type": "http.response.body", "body": body})
+                    return
         await self.app(scope, receive, send)
 
-    async def _answer(self, scope: AsgiScope) -> bytes | None:
+    def _match(self, scope: AsgiScope) -> tuple[FastRead, int] | None:
+        """The read this request is the ordinary case of, and its id."""
         path: str = scope["path"]
         for read in self.reads:
             if path.startswith(read.prefix):
@@ -81,10 +97,20 @@ class FastReadMiddleware:
             return None
         if not _holds(scope, read.scope):
             return None
-        try:
-            return await read.fetch(scope["app"], int(raw_id))
-        except Exception:  # the route runs and answers the error the usual way
+        return read, int(raw_id)
+
+
+def _handler_for(app: Any, exc: Exception) -> Callable | None:
+    """The app's async handler for ``exc``, looked up by class as Starlette does; None for
+    the catch-all ``Exception`` handler (the route answers those)."""
+    handlers = getattr(app, "exception_handlers", {})
+    for cls in type(exc).__mro__:
+        if cls is Exception:
             return None
+        handler = handlers.get(cls)
+        if handler is not None:
+            return handler if inspect.iscoroutinefunction(handler) else None
+    return None
 
 
 def _holds(scope: AsgiScope, needed: Scope) -> bool:

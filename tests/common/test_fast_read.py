@@ -11,7 +11,7 @@ from pydantic import BaseModel, TypeAdapter
 
 from services.common.app import create_app
 from services.common.auth import Role, Scope, issue_token, require
-from services.common.errors import NotFound
+from services.common.errors import NotFound, Unavailable
 from services.common.fast_read import FastRead
 
 ROWS = {
@@ -46,7 +46,9 @@ _THING = TypeAdapter(Thing)
 async def thing_json(app: FastAPI, thing_id: int) -> bytes | None:
     calls["fast"] += 1
     if thing_id == 666:
-        raise RuntimeError("the store is down")
+        raise RuntimeError("no handler for this one")
+    if thing_id == 503:
+        raise Unavailable("the store is down", code="store_unavailable")
     row = ROWS.get(thing_id)
     return None if row is None else _THING.dump_json(Thing.model_validate(row))
 
@@ -103,13 +105,21 @@ def test_everything_else_is_the_routes_answer():
         ("/things/-7", auth(), 422, "validation_error"),
         ("/things/x", auth(), 422, "validation_error"),
         ("/things/9", auth(), 404, "thing_not_found"),  # fetch found nothing
-        ("/things/666", auth(), 404, "thing_not_found"),  # fetch failed
+        ("/things/666", auth(), 404, "thing_not_found"),  # fetch failed, unhandled
     ]
     for path, headers, status, code in cases:
         # the lane itself only ever answers 200: an error body is the route's (its handlers')
         response, _, _ = get(path, headers)
         assert (response.status_code, response.json()["code"]) == (status, code), path
     assert client.get("/things/7", headers={}).headers["www-authenticate"] == "Bearer"
+
+
+def test_a_lookup_error_with_a_handler_is_answered_by_it_without_the_route():
+    response, served_fast, routed = get("/things/503", auth())
+    assert (served_fast, routed) == (1, 0)
+    assert response.status_code == 503
+    assert response.json() == {"detail": "the store is down", "code": "store_unavailable"}
+    assert response.headers["x-request-id"]
 
 
 def test_other_methods_and_paths_are_untouched():
