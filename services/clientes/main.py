@@ -14,7 +14,7 @@ from psycopg_pool import PoolTimeout
 
 from services.clientes.cuentas import CuentasGateway
 from services.clientes.db import Database
-from services.clientes.views import router
+from services.clientes.views import FAST_READS, router
 from services.common.app import create_app
 from services.common.errors import error_body
 from services.common.settings import get_settings
@@ -46,6 +46,7 @@ app = create_app(
     routers=[router],
     ready_check=ready_check,
     lifespan=lifespan,
+    fast_reads=FAST_READS,
 )
 
 

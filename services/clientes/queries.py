@@ -65,8 +65,12 @@ async def _one(db: Database, query: str, params: tuple) -> dict | None:
         return await (await conn.execute(query, params)).fetchone()
 
 
+async def find_cliente(db: Database, cliente_id: int) -> dict | None:
+    return await _one(db, BY_ID, (cliente_id,))
+
+
 async def get_cliente(db: Database, cliente_id: int) -> dict:
-    row = await _one(db, BY_ID, (cliente_id,))
+    row = await find_cliente(db, cliente_id)
     if row is None:
         raise cliente_not_found(cliente_id)
     return row

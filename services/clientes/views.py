@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, FastAPI, Path, Query
+from pydantic import TypeAdapter
 
 from services.clientes import queries, service
-from services.clientes.deps import ClienteId, Cuentas, Db
+from services.clientes.deps import PG_INT_MAX, ClienteId, Cuentas, Db
 from services.clientes.schemas import (
     ClienteCreate,
     ClientePublic,
@@ -18,6 +19,7 @@ from services.clientes.schemas import (
 )
 from services.clientes.validation import EMAIL_MAX, NUMERO_MAX, EstadoCliente
 from services.common.auth import Scope, require
+from services.common.fast_read import FastRead
 from services.common.pagination import Page, Pagination
 
 router = APIRouter(prefix="/clientes", tags=["clientes"])
@@ -102,6 +104,19 @@ async def get_by_documento(
 )
 async def get_cliente(db: Db, cliente_id: ClienteId) -> ClientePublic:
     return _public(await queries.get_cliente(db, cliente_id))
+
+
+_CLIENTE_JSON = TypeAdapter(ClientePublic)
+
+
+async def _cliente_json(app: FastAPI, cliente_id: int) -> bytes | None:
+    """get_cliente's 200 body (serialized as FastAPI does), or None when there is no row."""
+    row = await queries.find_cliente(app.state.db, cliente_id)
+    return None if row is None else _CLIENTE_JSON.dump_json(_public(row))
+
+
+# GET /clientes/{id}'s ordinary case, without FastAPI's per-request work (common/fast_read.py)
+FAST_READS = [FastRead("/clientes/", Scope.CLIENTES_READ, PG_INT_MAX, _cliente_json)]
 
 
 @router.put(

@@ -12,6 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
 from services.common.errors import install_error_handlers
+from services.common.fast_read import FastRead, FastReadMiddleware
 from services.common.request_context import RequestContextMiddleware, configure_json_logging
 from services.common.settings import get_settings
 
@@ -31,7 +32,10 @@ def create_app(
     ready_check: ReadyCheck,
     version: str = "1.0.0",
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager] | None = None,
+    fast_reads: Sequence[FastRead] = (),
 ) -> FastAPI:
+    """``fast_reads``: GET-by-id routes whose ordinary case skips FastAPI's per-request
+    machinery (see fast_read.py); the routes themselves must be in ``routers``."""
     settings = get_settings()
     configure_json_logging()
     app = FastAPI(
@@ -42,6 +46,8 @@ def create_app(
         swagger_ui_parameters={"persistAuthorization": True},
     )
     install_error_handlers(app)
+    if fast_reads:  # innermost of ours: CORS, request ids and the access log still apply
+        app.add_middleware(FastReadMiddleware, reads=fast_reads)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=[

@@ -118,7 +118,14 @@ class Database:
         for attempt in (1, 2):
             try:
                 conn = self.reads.raw_connection()
-            except (OperationalError, InterfaceError) as exc:
+            # a checkout that has to connect raises the driver's own error (raw_connection
+            # does not wrap it as Engine.connect does)
+            except (
+                OperationalError,
+                InterfaceError,
+                pymysql.err.OperationalError,
+                pymysql.err.InterfaceError,
+            ) as exc:
                 raise _unavailable(exc) from exc
             try:
                 cursor = conn.cursor()

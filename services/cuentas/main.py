@@ -23,7 +23,7 @@ from services.common.errors import error_body
 from services.common.settings import get_settings
 from services.cuentas.clientes import Clientes
 from services.cuentas.db import get_database
-from services.cuentas.views import internal, router, tipos
+from services.cuentas.views import FAST_READS, internal, router, tipos
 
 INSTANCE_HEADER = b"x-instance"
 log = logging.getLogger("cloudbank.cuentas")
@@ -78,6 +78,7 @@ def build_app() -> FastAPI:
         routers=[tipos, router, internal],
         ready_check=ready,
         lifespan=lifespan,
+        fast_reads=FAST_READS,
     )
     if settings.instance_name:
         app.add_middleware(InstanceHeaderMiddleware, name=settings.instance_name)

@@ -77,6 +77,19 @@ def test_get_by_id_email_and_documento(api, make_cliente):
     assert api.get(f"/clientes/documento/{numero}").json() == created
 
 
+def test_get_by_id_fast_lane_answers_as_the_route(api, make_cliente):
+    """GET /clientes/{id} is served by the fast lane (services/common/fast_read.py); an id
+    with a leading zero is not its plain form, so the route itself answers it: same bytes."""
+    created = make_cliente(telefono=None)
+    cliente_id = created["cliente_id"]
+    fast, routed = api.get(f"/clientes/{cliente_id}"), api.get(f"/clientes/0{cliente_id}")
+    assert fast.status_code == routed.status_code == 200
+    assert fast.content == routed.content and fast.json() == created
+    for header in ("content-type", "content-length", "vary"):
+        assert fast.headers[header] == routed.headers[header]
+    assert fast.headers["x-request-id"] != routed.headers["x-request-id"]
+
+
 def test_documento_lookup_normalises_the_number(api, make_cliente):
     created = make_cliente(documento={"tipo_documento": "Pasaporte", "numero_documento": "XK99887"})
     assert api.get("/clientes/documento/xk99887").json()["cliente_id"] == created["cliente_id"]

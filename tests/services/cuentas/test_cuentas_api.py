@@ -203,6 +203,19 @@ def test_get_by_id_and_by_number(http, bank: Bank):
         assert (response.status_code, response.json()["code"]) == (status, code), path
 
 
+def test_get_by_id_fast_lane_answers_as_the_route(http, bank: Bank):
+    """GET /cuentas/{id} is served by the fast lane (services/common/fast_read.py); an id
+    with a leading zero is not its plain form, so the route itself answers it: same bytes."""
+    cuenta = bank.open("12.30", moneda="USD")
+    fast = http.get(f"/cuentas/{cuenta['cuenta_id']}")
+    routed = http.get(f"/cuentas/0{cuenta['cuenta_id']}")
+    assert fast.status_code == routed.status_code == 200
+    assert fast.content == routed.content and fast.json() == cuenta
+    for header in ("content-type", "content-length", "vary"):
+        assert fast.headers[header] == routed.headers[header]
+    assert fast.headers["x-instance"] and fast.headers["x-request-id"]
+
+
 def test_list_filters_and_paginates_in_cuenta_id_order(http, bank: Bank):
     cliente_id = fresh_cliente()
     opened = [
