@@ -13,7 +13,7 @@ export interface paths {
         };
         /**
          * The 360° profile: client, accounts, recent transactions, summary per currency
-         * @description Served from a 5-minute cache invalidated by the client's new transactions (header X-Cache). When accounts or transactions cannot be read the answer is still 200, with `parcial: true` and the failed sections in `secciones_fallidas` (never cached).
+         * @description Served from a 5-minute cache invalidated by the client's new transactions (header X-Cache). A request with `Cache-Control: no-cache` skips the cached copy: the profile is assembled now (X-Cache: miss) and replaces the cached one. When accounts or transactions cannot be read the answer is still 200, with `parcial: true` and the failed sections in `secciones_fallidas` (never cached).
          */
         get: operations["perfil_completo_api_clientes__cliente_id__perfil_completo_get"];
         put?: never;
@@ -378,7 +378,10 @@ export interface operations {
     perfil_completo_api_clientes__cliente_id__perfil_completo_get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `no-cache`: assemble the profile now and refresh the cached copy */
+                "cache-control"?: string | null;
+            };
             path: {
                 /** @description cliente_id in clientes */
                 cliente_id: number;
