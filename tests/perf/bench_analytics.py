@@ -22,7 +22,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -132,20 +131,19 @@ def main() -> None:
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (apt-get install wrk)")
-    from infra.local.stack import Stack
-    from services.common.auth import Role, issue_token
-    from services.common.settings import Settings
+    from benchkit import throwaway_stack
 
-    var_dir = Path(tempfile.mkdtemp(prefix="cloudbank-analytics-bench-"))
-    var_dir.chmod(0o755)  # PostgreSQL runs as the postgres user when we are root
+    from services.common.auth import Role, issue_token
+
     offset = int(os.environ.get("CLOUDBANK_ANALYTICS_BENCH_PORT_OFFSET", "8500"))
-    settings = Settings(_env_file=None, var_dir=var_dir, port_offset=offset)
-    os.environ.update({"CLOUDBANK_VAR_DIR": str(var_dir), "CLOUDBANK_PORT_OFFSET": str(offset)})
-    stack = Stack(settings)
-    token = issue_token("bench", Role.ANALISTA, settings)
-    headers = {"Authorization": f"Bearer {token}"}
-    api = settings.service_url(settings.analytics_port)
-    try:
+    with throwaway_stack(offset, prefix="cloudbank-analytics-bench-") as stack:
+        settings = stack.settings
+        os.environ.update(
+            {"CLOUDBANK_VAR_DIR": str(settings.var_dir), "CLOUDBANK_PORT_OFFSET": str(offset)}
+        )
+        token = issue_token("bench", Role.ANALISTA, settings)
+        headers = {"Authorization": f"Bearer {token}"}
+        api = settings.service_url(settings.analytics_port)
         stack.up(["postgres", "mariadb", "mongo", "analytics"])
         seed(settings, args.scale)
         pipeline, refresh = run_pipeline(settings, api, headers)
@@ -167,9 +165,6 @@ def main() -> None:
                 flush=True,
             )
         print(f"(load average now: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
-    finally:
-        stack.down()
-        shutil.rmtree(var_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -161,20 +161,12 @@ def main() -> None:
     if args.child:
         child_extract(*args.child)
         return
-    from infra.local.stack import Stack
-    from services.common.settings import Settings
+    from benchkit import throwaway_stack
 
-    var_dir = Path(tempfile.mkdtemp(prefix="cloudbank-bench-"))
-    var_dir.chmod(0o755)  # PostgreSQL runs as the postgres user when we are root
     offset = int(os.environ.get("CLOUDBANK_BENCH_PORT_OFFSET", "800"))
-    settings = Settings(_env_file=None, var_dir=var_dir, port_offset=offset)
-    stack = Stack(settings)
-    try:
+    with throwaway_stack(offset) as stack:
         stack.up(["postgres", "mariadb", "mongo"])
-        report(settings, args)
-    finally:
-        stack.down()
-        shutil.rmtree(var_dir, ignore_errors=True)
+        report(stack.settings, args)
 
 
 def report(settings, args) -> None:

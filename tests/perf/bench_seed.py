@@ -16,10 +16,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -27,13 +25,14 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO_ROOT))
 
+from benchkit import throwaway_stack  # noqa: E402
+
 from infra.local.process import StackError  # noqa: E402
 from infra.local.stack import Stack  # noqa: E402
 from seed.command import STORES, run, run_migrations  # noqa: E402
 from seed.config import SeedConfig  # noqa: E402
 from seed.dataset import Dataset, generate  # noqa: E402
 from seed.load import LoadError, TableStat  # noqa: E402
-from services.common.settings import Settings  # noqa: E402
 
 TARGET_SQL_SECONDS = 20.0
 AS_OF = date(2025, 6, 1)
@@ -154,19 +153,14 @@ def main() -> int:
         f"{time.perf_counter() - wall:.2f}s ({time.process_time() - cpu_before:.2f} CPU s)"
     )
 
-    var_dir = Path(tempfile.mkdtemp(prefix="cloudbank-bench-seed-"))
-    var_dir.chmod(0o755)  # PostgreSQL runs as the postgres user when we are root
-    stack = Stack(Settings(_env_file=None, var_dir=var_dir, port_offset=args.offset))
     try:
-        stack.up(STORES)
-        run_migrations(stack.settings)
-        rounds, cpu = seed_rounds(stack, dataset, args.repeat)
+        with throwaway_stack(args.offset, prefix="cloudbank-bench-seed-") as stack:
+            stack.up(STORES)
+            run_migrations(stack.settings)
+            rounds, cpu = seed_rounds(stack, dataset, args.repeat)
     except (StackError, LoadError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    finally:
-        stack.down(STORES)
-        shutil.rmtree(var_dir, ignore_errors=True)
     return 0 if report(rounds, cpu, config) else 1
 
 

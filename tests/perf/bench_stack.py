@@ -11,19 +11,18 @@ healthy. Not a test: pytest does not collect it.
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO_ROOT))
 
+from benchkit import throwaway_stack  # noqa: E402
+
 from infra.local.process import StackError  # noqa: E402
 from infra.local.stack import Stack  # noqa: E402
-from services.common.settings import Settings  # noqa: E402
 
 
 def up_until_healthy(stack: Stack) -> tuple[dict[str, float], float]:
@@ -47,18 +46,12 @@ def down_each(stack: Stack) -> tuple[dict[str, float], float]:
 
 
 def one_round(offset: int) -> dict[str, tuple[dict[str, float], float]]:
-    var_dir = Path(tempfile.mkdtemp(prefix="cloudbank-bench-"))
-    var_dir.chmod(0o755)  # PostgreSQL runs as the postgres user when we are root
-    stack = Stack(Settings(_env_file=None, var_dir=var_dir, port_offset=offset))
-    try:
+    with throwaway_stack(offset) as stack:
         cold = up_until_healthy(stack)
         down = down_each(stack)
         warm = up_until_healthy(stack)
         down_each(stack)
         return {"cold": cold, "warm": warm, "down": down}
-    finally:
-        stack.down()
-        shutil.rmtree(var_dir, ignore_errors=True)
 
 
 def main() -> int:

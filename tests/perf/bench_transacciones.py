@@ -4,8 +4,9 @@ cuentas instances → MariaDB, with MongoDB (nx-27017 unless a mongod is configu
     python tests/perf/bench_transacciones.py [--seconds 20] [--concurrency 16 32]
                                              [--soak 30] [--accounts 100] [--hot 10]
 
-Starts whatever of the stack is not running (settings from the environment, as ``cloudbank``
-reads them), then:
+It runs its own throwaway stack (a temporary var dir, port offset CLOUDBANK_BENCH_PORT_OFFSET,
+default 800): its accounts and transactions are made up for the load and must not land in the
+demo stack's data. Once both cuentas instances are UP in HAProxy:
 
 1. throughput: for each concurrency, clients send transfers among ``--accounts`` well-funded
    accounts for ``--seconds``; committed (COMPLETADA) transactions per second and latency
@@ -40,12 +41,14 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO_ROOT))
 sys.path.insert(0, str(REPO_ROOT / "tests" / "services" / "transacciones"))
 
+import httpx  # noqa: E402
+from benchkit import throwaway_stack  # noqa: E402
 from transacciones_support import Ledger, audit, mongo_collection, wait_settled  # noqa: E402
 
-from infra.local.process import PidFile  # noqa: E402
-from infra.local.stack import Stack  # noqa: E402
+from infra.local.components import HAProxy  # noqa: E402
+from infra.local.process import PidFile, wait_until  # noqa: E402
 from services.common.auth import Role, issue_token  # noqa: E402
-from services.common.settings import Settings, get_settings  # noqa: E402
+from services.common.settings import Settings  # noqa: E402
 
 NEEDED = ["mariadb", "mongo", "redis", "cuentas-1", "cuentas-2", "haproxy", "transacciones"]
 
@@ -202,17 +205,14 @@ def report(runs: list[Run]) -> None:
             print(f"  {r.name}: {problem}")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--concurrency", type=int, nargs="+", default=[16, 32])
-    parser.add_argument("--soak", type=float, default=30, help="seconds of the hot soak (0: skip)")
-    parser.add_argument("--accounts", type=int, default=100)
-    parser.add_argument("--hot", type=int, default=10)
-    args = parser.parse_args()
+def backends_up(haproxy: HAProxy) -> bool:
+    try:
+        return set(haproxy.backends().values()) == {"UP"}
+    except (OSError, httpx.HTTPError):
+        return False
 
-    settings = get_settings()
-    Stack(settings).up(NEEDED)
+
+def run_all(settings: Settings, args) -> list[Run]:
     ledger, col = Ledger(settings), mongo_collection(settings)
     runs = []
     for concurrency in args.concurrency:
@@ -225,6 +225,26 @@ def main() -> int:
         print(f"soak, 32 clients over {args.hot} hot accounts, {args.soak:.0f}s ...", flush=True)
         measure(settings, ledger, col, run, args.hot, "500.00", (1, 15000), args.soak)
         runs.append(run)
+    return runs
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[16, 32])
+    parser.add_argument("--soak", type=float, default=30, help="seconds of the hot soak (0: skip)")
+    parser.add_argument("--accounts", type=int, default=100)
+    parser.add_argument("--hot", type=int, default=10)
+    args = parser.parse_args()
+
+    offset = int(os.environ.get("CLOUDBANK_BENCH_PORT_OFFSET", "800"))
+    with throwaway_stack(offset) as stack:
+        stack.up(NEEDED)
+        settings = stack.settings
+        haproxy = HAProxy(settings)
+        if not wait_until(lambda: backends_up(haproxy), timeout=30):
+            sys.exit("the cuentas instances are not UP in HAProxy after 30 s")
+        runs = run_all(settings, args)
     report(runs)
     return 1 if any(r.problems for r in runs) else 0
 
