@@ -1,9 +1,11 @@
 """``DAGSTER_HOME`` under var/ and the Dagster environment of every process that creates runs
-(no Dagster import: the stack manager uses it)."""
+(Dagster is imported only to create a new home's storage: the stack manager uses this module)."""
 
 from __future__ import annotations
 
+import fcntl
 import os
+import threading
 from pathlib import Path
 
 DAGSTER_YAML = """\
@@ -38,6 +40,26 @@ def dagster_home(var_dir: str | os.PathLike) -> Path:
     if not config.exists() or config.read_text() != DAGSTER_YAML:
         config.write_text(DAGSTER_YAML)
     return home
+
+
+_STORAGE_LOCK = threading.Lock()
+
+
+def create_storage(home: Path) -> None:
+    """Create the instance's SQLite storage (runs, event logs, schedules) if it is not there
+    yet. The stack starts the UI and the daemon at the same time; on a new var/ each would
+    otherwise create the same schema and one of them fails ("table alembic_version already
+    exists"). Locked across threads and processes."""
+    if (home / "history" / "runs.db").exists():
+        return
+    with _STORAGE_LOCK, open(home / ".storage.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (home / "history" / "runs.db").exists():
+            return
+        import dagster as dg
+
+        with dg.DagsterInstance.from_config(str(home)):
+            pass
 
 
 def use_dagster_home(var_dir: str | os.PathLike) -> Path:

@@ -636,9 +636,9 @@ class DagsterProcess(Component):
         return Path(self.settings.var_dir).resolve() / "dagster"
 
     def prepare(self) -> None:
-        from orchestration.home import dagster_home
+        from orchestration.home import create_storage, dagster_home
 
-        dagster_home(self.settings.var_dir)
+        create_storage(dagster_home(self.settings.var_dir))
 
     def command(self) -> list[str]:
         raise NotImplementedError

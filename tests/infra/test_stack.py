@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
+import sqlite3
 import subprocess
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -388,3 +390,19 @@ def test_env_example_is_in_sync_with_the_settings():
     assert (REPO_ROOT / ".env.example").read_text() == result.output, (
         "regenerate it: cloudbank env-example > .env.example"
     )
+
+
+def test_the_dagster_ui_and_daemon_find_their_storage_created_once(tmp_path):
+    """Both start at once on a new var/: their preparation creates the instance's storage
+    first (two processes creating it together fail on its schema), once, whatever the
+    number of concurrent preparations."""
+    settings = get_settings().model_copy(update={"var_dir": tmp_path})
+    dagster = [c for c in all_components(settings) if c.name.startswith("dagster-")]
+    assert len(dagster) == 2
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(lambda c: c.prepare(), dagster * 2))
+    home = tmp_path / "dagster"
+    for database in ("history/runs.db", "history/runs/index.db", "schedules/schedules.db"):
+        assert (home / database).is_file(), database
+    with sqlite3.connect(home / "history" / "runs.db") as conn:
+        assert conn.execute("SELECT count(*) FROM alembic_version").fetchone()[0] == 1
