@@ -9,14 +9,17 @@ bank (every balance equals the sum of its journal) and remembers what it wrote.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import random
+import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from time import sleep
+from time import monotonic, sleep
 
 from ingestion.extract.base import Sources
 
@@ -473,3 +476,39 @@ def _drop_pg_database(conn, name: str, attempts: int = 40) -> None:
             if attempt == attempts - 1:
                 raise
             sleep(0.25)
+
+
+# --- AWS (moto) ---------------------------------------------------------------------------
+@contextlib.contextmanager
+def moto_server(timeout: float = 60) -> Iterator[str]:
+    """A moto server (S3, Glue, Athena) on a free local port; yields its URL."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    binary = os.path.join(os.path.dirname(sys.executable), "moto_server")
+    process = subprocess.Popen(
+        [binary, "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = monotonic() + timeout
+    while monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        sleep(0.1)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def fake_aws_env(endpoint: str) -> dict[str, str]:
+    """The AWS environment of a process talking to the moto server at ``endpoint``."""
+    return {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ENDPOINT_URL": endpoint,
+    }

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from datetime import date
 
 import boto3
@@ -17,6 +12,7 @@ from ingestion.catalog import GlueCatalog, LocalCatalog
 from ingestion.lake import Lake
 from ingestion.load import TableLoader
 from ingestion.tables import TABLES, Kind, get_table
+from ingestion.testing import fake_aws_env, moto_server
 
 BUCKET = "cloudbank-lake-test"
 
@@ -65,43 +61,15 @@ def test_a_table_without_files_is_an_empty_typed_view(lake, tmp_path):
 
 
 # --- AWS through moto ------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def moto_endpoint():
-    port = _free_port()
-    binary = os.path.join(os.path.dirname(sys.executable), "moto_server")
-    process = subprocess.Popen(
-        [binary, "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        time.sleep(0.1)
-    try:
+    with moto_server(timeout=30) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(10)
 
 
 @pytest.fixture
 def aws(moto_endpoint, monkeypatch):
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_ENDPOINT_URL": moto_endpoint,
-    }.items():
+    for name, value in fake_aws_env(moto_endpoint).items():
         monkeypatch.setenv(name, value)
     s3 = boto3.client("s3", endpoint_url=moto_endpoint)
     if BUCKET not in [b["Name"] for b in s3.list_buckets()["Buckets"]]:

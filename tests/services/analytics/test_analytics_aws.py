@@ -7,10 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
-import sys
-import time
 from decimal import Decimal
 
 import boto3
@@ -19,6 +15,7 @@ import pytest
 from analytics_support import athena_problems, make_bundle, settings_env
 from fastapi.testclient import TestClient
 
+from ingestion.testing import fake_aws_env, moto_server
 from services.analytics import sources
 from services.analytics.publish import publish, record_run
 from services.analytics.sources import athena_mart_sql, athena_snapshot_sql
@@ -27,33 +24,10 @@ from services.analytics.store import MARTS, Check
 LAKE_BUCKET, RESULTS_BUCKET = "cloudbank-lake-test", "cloudbank-athena-results-test"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def moto_url():
-    port = _free_port()
-    binary = os.path.join(os.path.dirname(sys.executable), "moto_server")
-    process = subprocess.Popen(
-        [binary, "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        time.sleep(0.1)
-    try:
+    with moto_server() as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(10)
 
 
 @pytest.fixture
@@ -61,12 +35,7 @@ def aws(moto_url, tmp_path, monkeypatch):
     """AWS-mode settings over the moto server; yields (settings, queue, executed)."""
     monkeypatch.setattr(sources, "POLL_SECONDS", 0.01)
     prefix = f"s3://{LAKE_BUCKET}/{tmp_path.name}"
-    aws_env = {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_ENDPOINT_URL": moto_url,
-    }
+    aws_env = fake_aws_env(moto_url)
     with settings_env(
         env="aws",
         var_dir=str(tmp_path),
