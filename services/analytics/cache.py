@@ -106,6 +106,9 @@ class State:
     served: Served | None = None
     last_run: RunRecord | None = None
     stamp: Any = field(default_factory=object)  # equal to no real stamp
+    # answers rendered from this state as a whole (e.g. /calidad, which also depends on the
+    # last run); a refresh that changes anything replaces the state, and them with it
+    rendered: dict[Hashable, bytes | None] = field(default_factory=dict)
 
 
 class SnapshotCache:

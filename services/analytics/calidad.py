@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 from services.analytics import schemas as s
-from services.analytics.cache import SnapshotCache
+from services.analytics.cache import SnapshotCache, State
 
 
-def calidad_of(cache: SnapshotCache) -> s.Calidad | None:
-    """None when no run has been recorded yet."""
-    record = cache.last_run
+def calidad_json(cache: SnapshotCache) -> bytes | None:
+    """The /calidad body (None when no run has been recorded yet), rendered once per state
+    of the cache: a run recorded or a snapshot swapped in gives a new state."""
+    state = cache.state
+    if "calidad" not in state.rendered:
+        body = calidad_of(state)
+        state.rendered["calidad"] = None if body is None else body.model_dump_json().encode()
+    return state.rendered["calidad"]
+
+
+def calidad_of(state: State) -> s.Calidad | None:
+    record = state.last_run
     if record is None:
         return None
-    served = cache.served
+    served = state.served
     bundle = served.bundle if served else None
     return s.Calidad(
         as_of=bundle.as_of if bundle else None,

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 
 from services.analytics import schemas as s
 from services.analytics.cache import Served
-from services.analytics.calidad import calidad_of
+from services.analytics.calidad import calidad_json
 from services.analytics.deps import Cache, EstadoTransaccion, Snapshot, TipoTransaccion
 from services.common.auth import Scope, require
 from services.common.errors import Unavailable
@@ -187,8 +187,8 @@ async def frescura(request: Request, snap: Snapshot) -> Response:
     summary="The latest pipeline run's checks (dbt and Great Expectations), passed or failed",
     responses={503: {"description": "no pipeline run has been recorded yet"}},
 )
-async def calidad(cache: Cache) -> s.Calidad:
-    body = calidad_of(cache)
+async def calidad(cache: Cache) -> Response:
+    body = calidad_json(cache)
     if body is None:
         raise Unavailable("no pipeline run has been recorded yet", code="no_pipeline_run")
-    return body
+    return Response(content=body, media_type="application/json")
