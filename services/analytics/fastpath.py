@@ -19,10 +19,8 @@ from __future__ import annotations
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from services.common.auth import Scope as AuthScope
-from services.common.auth import decode_token
-from services.common.errors import ApiError
+from services.common.auth import bearer_grants
 
-_BEARER = b"bearer "
 _JSON_HEADERS = [(b"content-type", b"application/json")]
 
 
@@ -53,18 +51,8 @@ class SnapshotFastPath:
         body = served.replay(scope["path"], scope["query_string"])
         if body is None:
             return None
-        authorization = None
-        for name, value in scope["headers"]:
-            if name == b"origin":
-                return None
-            if name == b"authorization":
-                authorization = value
-        if authorization is None or authorization[:7].lower() != _BEARER:
+        if any(name == b"origin" for name, _ in scope["headers"]):
             return None
-        try:
-            principal = decode_token(authorization[7:].decode("latin-1").strip())
-        except (ApiError, UnicodeDecodeError):
-            return None
-        if AuthScope.ANALYTICS_READ.value not in principal.scopes:
+        if not bearer_grants(scope["headers"], AuthScope.ANALYTICS_READ):
             return None
         return body

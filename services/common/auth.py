@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Annotated
@@ -112,6 +113,24 @@ def decode_token(token: str, settings: Settings | None = None) -> Principal:
             headers={"WWW-Authenticate": "Bearer"},
         ) from exc
     return principal
+
+
+def bearer_grants(headers: Iterable[tuple[bytes, bytes]], needed: Scope) -> bool:
+    """For the pure-ASGI fast paths: the request's bearer token (raw ASGI headers, read as
+    HTTPBearer does: the first Authorization header, ``Bearer <token>``, scheme in any case)
+    is valid and grants ``needed``. Anything else is False: the route then answers 401/403."""
+    for name, value in headers:
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").partition(" ")
+            token = token.strip()
+            if scheme.lower() != "bearer" or not token:
+                return False
+            try:
+                principal = decode_token(token)
+            except ApiError:
+                return False
+            return needed.value in principal.scopes
+    return False
 
 
 _bearer = HTTPBearer(auto_error=False, description="JWT from `cloudbank token --role ROLE`")

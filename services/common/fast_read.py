@@ -29,7 +29,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Send
 from starlette.types import Scope as AsgiScope
 
-from services.common.auth import Scope, decode_token
+from services.common.auth import Scope, bearer_grants
 
 # an id exactly as the route's int path parameter would read it: digits, no sign or zeros
 _PLAIN_ID = re.compile(r"[1-9][0-9]{0,18}")
@@ -95,7 +95,7 @@ class FastReadMiddleware:
         raw_id = path[len(read.prefix) :]
         if not _PLAIN_ID.fullmatch(raw_id) or int(raw_id) > read.max_id:
             return None
-        if not _holds(scope, read.scope):
+        if not bearer_grants(scope["headers"], read.scope):
             return None
         return read, int(raw_id)
 
@@ -111,20 +111,3 @@ def _handler_for(app: Any, exc: Exception) -> Callable | None:
         if handler is not None:
             return handler if inspect.iscoroutinefunction(handler) else None
     return None
-
-
-def _holds(scope: AsgiScope, needed: Scope) -> bool:
-    """The request's bearer token is valid and grants ``needed`` (read as HTTPBearer does:
-    the first Authorization header, ``Bearer <token>``, scheme in any case)."""
-    for name, value in scope["headers"]:
-        if name == b"authorization":
-            scheme, _, token = value.decode("latin-1").partition(" ")
-            token = token.strip()
-            if scheme.lower() != "bearer" or not token:
-                return False
-            try:
-                principal = decode_token(token)
-            except Exception:
-                return False
-            return needed.value in principal.scopes
-    return False
