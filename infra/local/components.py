@@ -590,7 +590,9 @@ class UvicornService(Component):
             str(self.port),
             "--workers",
             str(self.workers),
-            "--no-access-log",
+            "--no-access-log",  # the kit writes its own JSON access line
+            # nothing reads X-Forwarded-* (no client addresses are used), so skip parsing them
+            "--no-proxy-headers",
             "--loop",
             "uvloop",
             "--http",

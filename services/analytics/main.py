@@ -82,6 +82,5 @@ app = create_app(
     routers=[router, docs_router],
     ready_check=ready_check,
     lifespan=lifespan,
+    fast_lanes=[Middleware(SnapshotFastPath)],
 )
-# innermost of the app's middlewares: inside the kit's request id, access log and CORS
-app.user_middleware.append(Middleware(SnapshotFastPath, state=app.state))

@@ -1,4 +1,11 @@
-"""The app factory every service uses: errors, request ids, JSON logs, CORS, health, Swagger."""
+"""The app factory every service uses: errors, request ids, JSON logs, CORS, health, Swagger.
+
+The middleware stack, outermost first: the request id, ``X-Instance`` and access log (every
+request, the errors of the layers below included); the service's *fast lanes*, pure-ASGI answers for its
+busiest plain reads (``fast_read.py``, analytics' snapshot replay), which see a request before
+FastAPI's own stack; then FastAPI's stack (server-error handler, CORS, exception handlers,
+routing). A fast lane leaves CORS requests (with ``Origin``) to the routes.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +17,8 @@ from contextlib import AbstractAsyncContextManager
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from starlette.middleware import Middleware
+from starlette.types import ASGIApp
 
 from services.common.errors import install_error_handlers
 from services.common.fast_read import FastRead, FastReadMiddleware
@@ -24,6 +33,22 @@ log = logging.getLogger("cloudbank.health")
 ReadyCheck = Callable[[], Awaitable[dict[str, object]] | dict[str, object]]
 
 
+class ServiceApp(FastAPI):
+    """FastAPI with the kit's outer layers around its own middleware stack (module docstring)."""
+
+    def __init__(self, *, fast_lanes: Sequence[Middleware] = (), **kwargs) -> None:
+        # no OpenTelemetry here (the JSON logs are the record): spares FastAPI looking for
+        # configured providers on every request
+        super().__init__(telemetry={"tracing": False, "metrics": False, "logs": False}, **kwargs)
+        self.fast_lanes = tuple(fast_lanes)
+
+    def build_middleware_stack(self) -> ASGIApp:
+        app = super().build_middleware_stack()
+        for cls, args, kwargs in reversed(self.fast_lanes):
+            app = cls(app, *args, **kwargs)
+        return RequestContextMiddleware(app, instance=get_settings().instance_name)
+
+
 def create_app(
     *,
     title: str,
@@ -33,12 +58,17 @@ def create_app(
     version: str = "1.0.0",
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager] | None = None,
     fast_reads: Sequence[FastRead] = (),
-) -> FastAPI:
+    fast_lanes: Sequence[Middleware] = (),
+) -> ServiceApp:
     """``fast_reads``: GET-by-id routes whose ordinary case skips FastAPI's per-request
-    machinery (see fast_read.py); the routes themselves must be in ``routers``."""
+    machinery (see fast_read.py); the routes themselves must be in ``routers``.
+    ``fast_lanes``: further pure-ASGI fast lanes, after the fast reads."""
     settings = get_settings()
     configure_json_logging()
-    app = FastAPI(
+    if fast_reads:
+        fast_lanes = [Middleware(FastReadMiddleware, reads=fast_reads), *fast_lanes]
+    app = ServiceApp(
+        fast_lanes=fast_lanes,
         title=title,
         description=description,
         version=version,
@@ -46,8 +76,6 @@ def create_app(
         swagger_ui_parameters={"persistAuthorization": True},
     )
     install_error_handlers(app)
-    if fast_reads:  # innermost of ours: CORS, request ids and the access log still apply
-        app.add_middleware(FastReadMiddleware, reads=fast_reads)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=[
@@ -58,7 +86,6 @@ def create_app(
         allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"],
         expose_headers=["X-Request-ID", "X-Cache"],
     )
-    app.add_middleware(RequestContextMiddleware)
 
     @app.get("/health", tags=["health"], summary="Liveness: the process answers")
     async def health() -> dict[str, str]:

@@ -13,8 +13,9 @@ no or bad token (401), missing scope (403), an id the route rejects (422), an id
 row (404). An exception of the lookup that the app has a handler for (a database error:
 503) is answered by that handler, as the route would have been, without running the
 lookup a second time; any other exception lets the route run. The route stays registered,
-so the OpenAPI schema does not change. The middleware sits inside the request-id/access-log and CORS middlewares, so
-those still see every request.
+so the OpenAPI schema does not change. It is one of the kit's fast lanes (see app.py): inside
+the request id and access log, before FastAPI's stack; a CORS request (with ``Origin``) goes to
+the route, so CORS answers it as before.
 """
 
 from __future__ import annotations
@@ -48,6 +49,18 @@ class FastRead:
     fetch: Fetch
 
 
+#: what CORS adds to every answer to a request without ``Origin`` (the routes' answers vary by
+#: it), so a fast lane's answer carries it too
+VARY_ORIGIN = (b"vary", b"Origin")
+
+
+def plain_get(scope: AsgiScope) -> bool:
+    """A GET a fast lane may answer: HTTP, and no ``Origin`` (CORS is the routes' business)."""
+    if scope["type"] != "http" or scope["method"] != "GET":
+        return False
+    return not any(name == b"origin" for name, _ in scope["headers"])
+
+
 class FastReadMiddleware:
     """Pure ASGI; serves the ordinary case of each ``FastRead`` and passes on the rest."""
 
@@ -56,7 +69,7 @@ class FastReadMiddleware:
         self.reads = tuple(reads)
 
     async def __call__(self, scope: AsgiScope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "GET":
+        if plain_get(scope):
             found = self._match(scope)
             if found is not None:
                 read, thing_id = found
@@ -77,6 +90,7 @@ class FastReadMiddleware:
                             "headers": [
                                 (b"content-length", str(len(body)).encode("latin-1")),
                                 (b"content-type", b"application/json"),
+                                VARY_ORIGIN,
                             ],
                         }
                     )

@@ -1,7 +1,8 @@
 """The cuentas application: ``uvicorn services.cuentas.main:app``.
 
 Two instances run behind HAProxy, sharing one database; each names itself in an
-``X-Instance`` response header (``CLOUDBANK_INSTANCE_NAME``, set by the stack).
+``X-Instance`` response header (the kit adds it from ``CLOUDBANK_INSTANCE_NAME``, set by the
+stack).
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.common.app import create_app
 from services.common.errors import error_body
@@ -25,27 +25,7 @@ from services.cuentas.clientes import Clientes
 from services.cuentas.db import get_database
 from services.cuentas.views import FAST_READS, internal, router, tipos
 
-INSTANCE_HEADER = b"x-instance"
 log = logging.getLogger("cloudbank.cuentas")
-
-
-class InstanceHeaderMiddleware:
-    """Adds ``X-Instance: <name>`` to every response (which instance served it)."""
-
-    def __init__(self, app: ASGIApp, name: str):
-        self.app, self.name = app, name.encode("latin-1")
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_instance(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), (INSTANCE_HEADER, self.name)]
-            await send(message)
-
-        await self.app(scope, receive, send_with_instance)
 
 
 @asynccontextmanager
@@ -68,7 +48,6 @@ async def ready() -> dict[str, object]:
 
 
 def build_app() -> FastAPI:
-    settings = get_settings()
     app = create_app(
         title="cuentas",
         description=(
@@ -80,8 +59,6 @@ def build_app() -> FastAPI:
         lifespan=lifespan,
         fast_reads=FAST_READS,
     )
-    if settings.instance_name:
-        app.add_middleware(InstanceHeaderMiddleware, name=settings.instance_name)
 
     @app.exception_handler(OperationalError)
     @app.exception_handler(InterfaceError)

@@ -1,5 +1,9 @@
 """The service kit on a tiny app: auth, errors, pagination, request ids, health."""
 
+import asyncio
+import io
+import json
+import logging
 from decimal import Decimal
 
 import pytest
@@ -13,6 +17,12 @@ from services.common.errors import Conflict
 from services.common.idempotency import canonical_json, fingerprint, idempotency_key
 from services.common.money import Monto, from_minor, to_minor
 from services.common.pagination import Page, Pagination
+from services.common.request_context import (
+    FLUSH_SECONDS,
+    JsonFormatter,
+    LoopFlushingStreamHandler,
+    configure_json_logging,
+)
 
 router = APIRouter()
 
@@ -149,6 +159,61 @@ def test_request_id_is_echoed_or_generated():
         "X-Request-ID"
     ]
     assert generated != "bad id with spaces" and len(generated) == 32
+
+
+def test_each_request_has_one_json_access_line_and_errors_keep_their_request_id(capsys):
+    configure_json_logging()  # onto the captured stdout
+    client.get("/health", headers={"X-Request-ID": "log-1"})
+    boom = client.get('/boom?q="x"', headers={"X-Request-ID": "log-2"})
+    assert boom.status_code == 500 and boom.headers["X-Request-ID"] == "log-2"
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    access = [line for line in lines if line["logger"] == "cloudbank.access"]
+    for line in access:
+        assert line.pop("ms") >= 0 and line.pop("ts")
+    assert access == [
+        {
+            "level": "info",
+            "logger": "cloudbank.access",
+            "msg": "request",
+            "request_id": request_id,
+            "method": "GET",
+            "path": path,
+            "status": status,
+        }
+        for request_id, path, status in (("log-1", "/health", 200), ("log-2", "/boom", 500))
+    ]
+    # the unhandled error's own record carries the request id too
+    assert any(line.get("request_id") == "log-2" and "exc" in line for line in lines)
+
+
+def test_records_are_flushed_by_the_event_loop_soon_and_warnings_at_once():
+    stream = _CountingStream()
+    handler = LoopFlushingStreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+
+    def record(level: int) -> logging.LogRecord:
+        return logging.LogRecord("t", level, __file__, 1, "m", None, None)
+
+    async def burst() -> tuple[int, int]:
+        for _ in range(3):
+            handler.handle(record(logging.INFO))
+        pending = stream.flushes
+        await asyncio.sleep(FLUSH_SECONDS * 2)
+        return pending, stream.flushes
+
+    assert asyncio.run(burst()) == (0, 1)
+    assert stream.getvalue().count("\n") == 3
+    handler.handle(record(logging.WARNING))
+    assert stream.flushes == 2
+    handler.handle(record(logging.INFO))  # outside any event loop: flushed at once
+    assert stream.flushes == 3
+
+
+class _CountingStream(io.StringIO):
+    flushes = 0
+
+    def flush(self) -> None:
+        self.flushes += 1
 
 
 def test_readiness_reflects_the_store():

@@ -239,6 +239,8 @@ def test_the_fast_path_replays_only_what_the_normal_path_answered(client, store,
     again = client.get(route, headers=analista)  # replayed: same body, still a request id
     assert again.status_code == 200 and again.content == first.content
     assert again.headers["x-request-id"] and again.headers["content-type"] == "application/json"
+    same = ("content-type", "content-length", "vary")
+    assert [again.headers[k] for k in same] == [first.headers[k] for k in same]
     # the token is checked on every replay
     assert client.get(route, headers=cajero).status_code == 403
     assert client.get(route).status_code == 401
