@@ -478,13 +478,18 @@ def _drop_pg_database(conn, name: str, attempts: int = 40) -> None:
             sleep(0.25)
 
 
+def free_local_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 # --- AWS (moto) ---------------------------------------------------------------------------
 @contextlib.contextmanager
 def moto_server(timeout: float = 60) -> Iterator[str]:
     """A moto server (S3, Glue, Athena) on a free local port; yields its URL."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_local_port()
     binary = os.path.join(os.path.dirname(sys.executable), "moto_server")
     process = subprocess.Popen(
         [binary, "-H", "127.0.0.1", "-p", str(port)],

@@ -4,12 +4,12 @@ server on a free port: what it sends, what it does with each kind of answer or f
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import Awaitable, Callable
 
 import pytest
 from aiohttp import web
 
+from ingestion.testing import free_local_port
 from services.common import http, request_context
 from services.common.auth import Role, decode_token
 from services.common.http import CONNECT_ERRORS, TRANSPORT_ERRORS, ServiceClient
@@ -64,12 +64,6 @@ def _run(check: Check, *, timeout: float = 2.0) -> None:
             await runner.cleanup()
 
     asyncio.run(main())
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_a_service_token_goes_with_every_request():
@@ -177,7 +171,7 @@ def test_a_per_call_timeout_replaces_the_clients():
 
 def test_an_unreachable_service_is_a_connect_error():
     async def main() -> None:
-        client = ServiceClient(f"http://127.0.0.1:{_free_port()}", service_name="tests")
+        client = ServiceClient(f"http://127.0.0.1:{free_local_port()}", service_name="tests")
         try:
             with pytest.raises(CONNECT_ERRORS):
                 await client.get("/echo")

@@ -6,7 +6,6 @@ the real cuentas is in test_clientes_delete.py."""
 from __future__ import annotations
 
 import asyncio
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ import uvicorn
 from fastapi import FastAPI, Header, Query
 from fastapi.responses import JSONResponse
 
+from ingestion.testing import free_local_port
 from services.clientes.cuentas import CuentasGateway
 from services.common.auth import Scope, decode_token
 from services.common.errors import ApiError, Unavailable
@@ -64,16 +64,10 @@ def _app(answers: Answers) -> FastAPI:
     return app
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server() -> Iterator[tuple[Answers, Settings]]:
     answers = Answers()
-    port = _free_port()
+    port = free_local_port()
     config = uvicorn.Config(_app(answers), host="127.0.0.1", port=port, log_level="warning")
     running = uvicorn.Server(config)
     thread = threading.Thread(target=running.run, daemon=True)
@@ -150,6 +144,6 @@ def test_anything_but_a_clear_answer_is_unavailable(server, answers, status, bod
 
 def test_unreachable_cuentas_is_unavailable():
     base = get_settings()
-    settings = base.model_copy(update={"cuentas_port": _free_port() - base.port_offset})
+    settings = base.model_copy(update={"cuentas_port": free_local_port() - base.port_offset})
     with pytest.raises(Unavailable):
         _open_accounts(settings)
