@@ -11,6 +11,7 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from infra.local.process import StackError
 from services.common.settings import REPO_ROOT, Settings
@@ -534,9 +535,10 @@ def settings_env(settings: Settings) -> dict[str, str]:
     return env
 
 
-class UvicornService(Component):
-    """One of our FastAPI services, served by uvicorn; ``prepare_module`` (e.g. the service's
-    migrations) runs before each start and must be idempotent."""
+class AsgiService(Component):
+    """One of our FastAPI services, served by uvicorn or (``server="granian"``) granian;
+    ``prepare_module`` (e.g. the service's migrations) runs before each start and must be
+    idempotent."""
 
     def __init__(
         self,
@@ -546,13 +548,14 @@ class UvicornService(Component):
         app: str,
         base_port: int,
         workers: int = 1,
+        server: Literal["uvicorn", "granian"] = "uvicorn",
         prepare_module: str | None = None,
     ):
         super().__init__(name, settings, stop_timeout=15, wave=1, parallel_wave=True)
-        self.app, self.base_port, self.workers = app, base_port, workers
+        self.app, self.base_port, self.workers, self.server = app, base_port, workers, server
         self.prepare_module = prepare_module
         # the child gets this stack's settings (they may not come from the environment), and
-        # names itself (e.g. in cuentas' X-Instance header)
+        # names itself (the kit's X-Instance header)
         self.env = {
             **os.environ,
             **settings_env(settings),
@@ -579,26 +582,23 @@ class UvicornService(Component):
             raise StackError(f"{self.prepare_module} failed:\n{result.stderr[-3000:]}")
 
     def argv(self) -> list[str]:
+        where = ["--host", self.settings.host, "--port", str(self.port)]
+        where += ["--workers", str(self.workers)]
+        if self.server == "granian":
+            return [
+                *(sys.executable, "-m", "granian", "--interface", "asgi", *where),
+                *("--http", "1", "--no-ws", "--loop", "uvloop"),
+                # one runtime thread per worker: the workers are the parallelism
+                *("--runtime-mode", "st"),
+                *("--log-level", "warning", "--workers-kill-timeout", "10"),
+                self.app,
+            ]
         return [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            self.app,
-            "--host",
-            self.settings.host,
-            "--port",
-            str(self.port),
-            "--workers",
-            str(self.workers),
+            *(sys.executable, "-m", "uvicorn", self.app, *where),
             "--no-access-log",  # the kit writes its own JSON access line
             # nothing reads X-Forwarded-* (no client addresses are used), so skip parsing them
             "--no-proxy-headers",
-            "--loop",
-            "uvloop",
-            "--http",
-            "httptools",
-            "--timeout-graceful-shutdown",
-            "10",
+            *("--loop", "uvloop", "--http", "httptools", "--timeout-graceful-shutdown", "10"),
         ]
 
     def health(self) -> tuple[bool, str]:
@@ -743,7 +743,7 @@ def all_components(settings: Settings) -> list[Component]:
         # the two cuentas instances share the database; HAProxy (next) balances them
         *cuentas_instances(settings),
         HAProxy(settings),
-        UvicornService(
+        AsgiService(
             "clientes",
             settings,
             app="services.clientes.main:app",
@@ -751,21 +751,21 @@ def all_components(settings: Settings) -> list[Component]:
             workers=2,
             prepare_module="services.clientes.migrate",
         ),
-        UvicornService(
+        AsgiService(
             "transacciones",
             settings,
             app="services.transacciones.main:app",
             base_port=settings.transacciones_port,
             workers=2,
         ),
-        UvicornService(
+        AsgiService(
             "perfil360",
             settings,
             app="services.perfil360.main:app",
             base_port=settings.perfil360_port,
             workers=2,
         ),
-        UvicornService(
+        AsgiService(
             "web",
             settings,
             app="services.web.server:app",
@@ -774,20 +774,21 @@ def all_components(settings: Settings) -> list[Component]:
         ),
         DagsterWebserver(settings),
         DagsterDaemon(settings),
-        UvicornService(
+        AsgiService(
             "analytics",
             settings,
             app="services.analytics.main:app",
             base_port=settings.analytics_port,
             workers=2,
+            server="granian",  # see docs/analytics.md: pre-rendered answers, the server's cost
         ),
     ]
 
 
-def cuentas_instances(settings: Settings) -> list[UvicornService]:
+def cuentas_instances(settings: Settings) -> list[AsgiService]:
     """cuentas-1 and cuentas-2; each applies the migrations first (under a database lock)."""
     return [
-        UvicornService(
+        AsgiService(
             f"cuentas-{number}",
             settings,
             app="services.cuentas.main:app",

@@ -1,4 +1,4 @@
-"""The analytics service: ``uvicorn services.analytics.main:app`` (port ``analytics_port``).
+"""The analytics service: ``services.analytics.main:app`` under granian (port ``analytics_port``).
 
 It serves the KPI marts of the latest pipeline run that passed its checks, from memory; it
 never queries an engine per request. The dbt docs site of that run is at ``/dbt-docs/``.

@@ -1,10 +1,11 @@
 """The app factory every service uses: errors, request ids, JSON logs, CORS, health, Swagger.
 
-The middleware stack, outermost first: the request id, ``X-Instance`` and access log (every
-request, the errors of the layers below included); the service's *fast lanes*, pure-ASGI answers for its
-busiest plain reads (``fast_read.py``, analytics' snapshot replay), which see a request before
-FastAPI's own stack; then FastAPI's stack (server-error handler, CORS, exception handlers,
-routing). A fast lane leaves CORS requests (with ``Origin``) to the routes.
+An HTTP request meets, in order: the request id, ``X-Instance`` and access log (every request,
+the errors of the layers below included); the service's *fast lanes*, pure-ASGI answers for its
+busiest plain reads (``fast_read.py``, analytics' snapshot replay); then FastAPI itself (its
+server-error handler, CORS, exception handlers, routing). The first two wrap the application
+object, so a fast lane's answer costs none of FastAPI's per-request work. A fast lane leaves
+CORS requests (with ``Origin``) to the routes.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.middleware import Middleware
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from services.common.errors import install_error_handlers
 from services.common.fast_read import FastRead, FastReadMiddleware
@@ -34,16 +35,26 @@ ReadyCheck = Callable[[], Awaitable[dict[str, object]] | dict[str, object]]
 
 
 class ServiceApp(FastAPI):
-    """FastAPI with the kit's outer layers around its own middleware stack (module docstring)."""
+    """FastAPI wrapped in the kit's outer layers (module docstring)."""
 
     def __init__(self, *, fast_lanes: Sequence[Middleware] = (), **kwargs) -> None:
         # no OpenTelemetry here (the JSON logs are the record): spares FastAPI looking for
         # configured providers on every request
         super().__init__(telemetry={"tracing": False, "metrics": False, "logs": False}, **kwargs)
         self.fast_lanes = tuple(fast_lanes)
+        self._outer: ASGIApp | None = None
 
-    def build_middleware_stack(self) -> ASGIApp:
-        app = super().build_middleware_stack()
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":  # lifespan
+            await super().__call__(scope, receive, send)
+            return
+        if self._outer is None:
+            self._outer = self._build_outer_layers()
+        scope["app"] = self  # what Starlette sets; the fast lanes read the app's state
+        await self._outer(scope, receive, send)
+
+    def _build_outer_layers(self) -> ASGIApp:
+        app: ASGIApp = super().__call__  # FastAPI with its own middleware stack
         for cls, args, kwargs in reversed(self.fast_lanes):
             app = cls(app, *args, **kwargs)
         return RequestContextMiddleware(app, instance=get_settings().instance_name)

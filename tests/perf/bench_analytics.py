@@ -6,7 +6,7 @@
    snapshot), plus the time until the running analytics API serves the new snapshot.
    Target at scale 1: ≤ 90 s.
 2. The analytics endpoints at 64 concurrent connections (wrk, keep-alive, an analista token)
-   against the service as ``cloudbank up`` runs it (uvicorn, 2 workers): req/s, p50, p99,
+   against the service as ``cloudbank up`` runs it (granian, 2 workers): req/s, p50, p99,
    errors. Target: p99 ≤ 10 ms, zero errors.
 
 It runs its own throwaway stack (a temporary var dir, port offset
@@ -155,7 +155,7 @@ def main() -> None:
         )
         print(
             f"\nanalytics API, {args.connections} connections, {args.seconds}s each "
-            "(uvicorn, 2 workers; wrk, 2 threads, on the same 2 cores)"
+            "(granian, 2 workers; wrk, 2 threads, on the same 2 cores)"
         )
         print(f"{'ENDPOINT':<36} {'REQ/S':>8} {'P50 ms':>8} {'P99 ms':>8} {'ERRORS':>7}")
         for path in ENDPOINTS:

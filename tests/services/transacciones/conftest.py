@@ -17,7 +17,7 @@ import httpx
 import pytest
 from transacciones_support import Ledger, client, mongo_collection
 
-from infra.local.components import UvicornService, all_components
+from infra.local.components import AsgiService, all_components
 from infra.local.process import wait_until
 from infra.local.stack import Stack
 from services.common.settings import Settings, get_settings
@@ -75,15 +75,13 @@ def instance(tx_stack: Stack, settings: Settings) -> Iterator[Callable[..., str]
     with these settings as CLOUDBANK_* variables (e.g. ``fault_point="after_pending"``,
     ``transacciones_lease_seconds=1``); one worker; stopped when the module is done. Each name
     gets its own port; starting a name again (after its process died) restarts it."""
-    started: dict[str, UvicornService] = {}
+    started: dict[str, AsgiService] = {}
     ports: dict[str, int] = {}
     extra = Stack(settings, [])
 
     def start(name: str, **overrides: object) -> str:
         port = ports.setdefault(name, EXTRA_BASE_PORT + 10 * len(ports))
-        service = UvicornService(
-            name, settings, app="services.transacciones.main:app", base_port=port
-        )
+        service = AsgiService(name, settings, app="services.transacciones.main:app", base_port=port)
         for key, value in overrides.items():
             service.env[f"CLOUDBANK_{key.upper()}"] = str(value)
         extra.components = [service]
