@@ -106,9 +106,16 @@ class State:
     served: Served | None = None
     last_run: RunRecord | None = None
     stamp: Any = field(default_factory=object)  # equal to no real stamp
-    # answers rendered from this state as a whole (e.g. /calidad, which also depends on the
-    # last run); a refresh that changes anything replaces the state, and them with it
-    rendered: dict[Hashable, bytes | None] = field(default_factory=dict)
+    # answers rendered from this state as a whole, by path (/calidad, which also depends on
+    # the last run); a refresh that changes anything replaces the state, and them with it
+    rendered: dict[str, bytes | None] = field(default_factory=dict)
+
+    def replay(self, path: str, query_string: bytes) -> bytes | None:
+        """A 200 answer this state already gave to the same request: a whole-state one (asked
+        without parameters) or one of the snapshot's."""
+        if path in self.rendered and not query_string:
+            return self.rendered[path]
+        return self.served.replay(path, query_string) if self.served is not None else None
 
 
 class SnapshotCache:

@@ -5,15 +5,18 @@ from __future__ import annotations
 from services.analytics import schemas as s
 from services.analytics.cache import SnapshotCache, State
 
+PATH = "/calidad"
+
 
 def calidad_json(cache: SnapshotCache) -> bytes | None:
     """The /calidad body (None when no run has been recorded yet), rendered once per state
-    of the cache: a run recorded or a snapshot swapped in gives a new state."""
+    of the cache: a run recorded or a snapshot swapped in gives a new state. Kept in that
+    state under ``PATH``, which is what the fast path replays."""
     state = cache.state
-    if "calidad" not in state.rendered:
+    if PATH not in state.rendered:
         body = calidad_of(state)
-        state.rendered["calidad"] = None if body is None else body.model_dump_json().encode()
-    return state.rendered["calidad"]
+        state.rendered[PATH] = None if body is None else body.model_dump_json().encode()
+    return state.rendered[PATH]
 
 
 def calidad_of(state: State) -> s.Calidad | None:

@@ -6,7 +6,8 @@ It answers only when all of these hold, and otherwise passes the request on unto
 
 - a GET, with no ``Origin`` header (``plain_get``: CORS requests take the normal path);
 - the same path and query string already got a 200 from the normal path for this snapshot
-  (so the parameters were validated and the body is the one the route builds);
+  (so the parameters were validated and the body is the one the route builds), or, for
+  ``/calidad`` without parameters, for this state of the cache (snapshot and last run);
 - a bearer token the service kit verifies (``decode_token``: signature, issuer, expiry) that
   carries ``analytics:read``; anything else goes on to the normal path, which answers 401/403.
 
@@ -51,10 +52,9 @@ class SnapshotFastPath:
 
     def _replay(self, scope: Scope) -> bytes | None:
         cache = getattr(scope["app"].state, "cache", None)  # the FastAPI app's, once started
-        served = cache.served if cache is not None else None
-        if served is None:
+        if cache is None:
             return None
-        body = served.replay(scope["path"], scope["query_string"])
+        body = cache.state.replay(scope["path"], scope["query_string"])
         if body is None:
             return None
         if not bearer_grants(scope["headers"], AuthScope.ANALYTICS_READ):

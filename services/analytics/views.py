@@ -9,9 +9,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
+from services.analytics import calidad as calidad_answer
 from services.analytics import schemas as s
 from services.analytics.cache import Served
-from services.analytics.calidad import calidad_json
 from services.analytics.deps import Cache, EstadoTransaccion, Snapshot, TipoTransaccion
 from services.common.auth import Scope, require
 from services.common.errors import Unavailable
@@ -182,13 +182,13 @@ async def frescura(request: Request, snap: Snapshot) -> Response:
 
 
 @router.get(
-    "/calidad",
+    calidad_answer.PATH,
     response_model=s.Calidad,
     summary="The latest pipeline run's checks (dbt and Great Expectations), passed or failed",
     responses={503: {"description": "no pipeline run has been recorded yet"}},
 )
 async def calidad(cache: Cache) -> Response:
-    body = calidad_json(cache)
+    body = calidad_answer.calidad_json(cache)
     if body is None:
         raise Unavailable("no pipeline run has been recorded yet", code="no_pipeline_run")
     return Response(content=body, media_type="application/json")

@@ -167,8 +167,14 @@ def test_a_snapshot_that_cannot_be_loaded_is_never_served(client, store, analist
 def test_calidad_reports_the_latest_run_even_when_it_failed(client, store, analista):
     publish(store, make_bundle("run-a"))
     refreshed(client)
-    body = client.get("/calidad", headers=analista).json()
+    first = client.get("/calidad", headers=analista)
+    body = first.json()
     assert body["ok"] is True and body["sirviendo_ultima"] is True and body["ejecucion"] == "run-a"
+    # from now on replayed by the fast path, for this state of the cache only
+    state = client.app.state.cache.state
+    assert state.replay("/calidad", b"") == first.content
+    assert client.get("/calidad", headers=analista).content == first.content
+    assert state.replay("/calidad", b"x=1") is None  # with parameters: the route answers
     failing = [
         Check("ok_test", "dbt", True),
         Check(
@@ -181,7 +187,9 @@ def test_calidad_reports_the_latest_run_even_when_it_failed(client, store, anali
         Check("build kpi_top_cuentas", "dbt", False, objeto="kpi_top_cuentas", estado="skipped"),
     ]
     store.record_run(RunRecord("run-b", False, "2025-03-17T01:00:00Z", failing))
-    body = refreshed(client).get("/calidad", headers=analista).json()
+    refreshed(client)
+    assert client.app.state.cache.state.replay("/calidad", b"") is None  # a new state
+    body = client.get("/calidad", headers=analista).json()
     assert (body["ok"], body["sirviendo_ultima"], body["ejecucion"], body["run_id"]) == (
         False,
         False,
