@@ -28,6 +28,13 @@ def test_hash_is_keyed_hmac_sha256_of_the_normalised_value():
         PiiHasher("")
 
 
+@pytest.mark.parametrize("key", [b"k", b"k" * 64, b"long key " * 20])
+def test_bulk_hashes_equal_hmac_for_any_key_length(key):
+    values = [b"ana@correo.pe", b"", None, "ñandú@correo.pe".encode()]
+    expected = [None if v is None else hmac.new(key, v, hashlib.sha256).hexdigest() for v in values]
+    assert PiiHasher(key).hash_all(values) == expected
+
+
 def test_masks_keep_only_a_hint():
     assert mask(Pii.EMAIL, "Ana.Quispe@correo.pe") == "a***@correo.pe"
     assert mask(Pii.PHONE, "+51 987 654 321") == "********321"
