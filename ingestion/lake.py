@@ -28,6 +28,7 @@ import contextlib
 import ctypes
 import errno
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -50,6 +51,7 @@ MANIFEST = "_manifest.json"
 PARTITION_KEY = "dt"
 ROW_GROUP_ROWS = 128 * 1024
 MAX_FILE_ROWS = 10_000_000
+SINK_BUFFER = 1 << 20
 PARQUET_OPTIONS = {
     "compression": "zstd",
     "compression_level": 3,
@@ -327,6 +329,7 @@ class PartitionWriter:
         self._buffered = 0
         self._writer: pq.ParquetWriter | None = None
         self._file_rows = 0
+        self._encoded: tuple[int, pa.Buffer] | None = None  # see encode()
         self.rows = 0
         self.max_watermark: datetime | None = None
 
@@ -373,8 +376,11 @@ class PartitionWriter:
         self._close_file()
         name = f"part-{len(self.files):05d}.parquet"
         self.files.append(DataFile(name=name, rows=0, bytes=0, sha256=""))
-        self._sink = open(self.staged / name, "wb")  # noqa: SIM115 - closed in _close_file
-        self._writer = pq.ParquetWriter(self._sink, self.schema, **PARQUET_OPTIONS)
+        self._sink = HashingFile(self.staged / name)
+        # buffered on the C++ side: the encoder hands Python one write a MiB (or one a small
+        # file), not one a page, so commit threads rarely wait for the GIL
+        self._stream = pa.BufferedOutputStream(pa.PythonFile(self._sink, mode="w"), SINK_BUFFER)
+        self._writer = pq.ParquetWriter(self._stream, self.schema, **PARQUET_OPTIONS)
         self._file_rows = 0
 
     def _close_file(self) -> None:
@@ -382,19 +388,41 @@ class PartitionWriter:
             return
         self._writer.close()
         self._writer = None
+        self._stream.close()
         self._sink.close()
         current = self.files[-1]
-        path = self.staged / current.name
         current.rows = self._file_rows
-        current.bytes = path.stat().st_size
-        digest = hashlib.sha256()
-        with open(path, "rb") as f:
-            for chunk in iter(lambda: f.read(1 << 20), b""):
-                digest.update(chunk)
-        current.sha256 = digest.hexdigest()
+        current.bytes = self._sink.size
+        current.sha256 = self._sink.sha256
+
+    def encode(self) -> None:
+        """Encode the buffered rows as the partition's only file, in memory, if no file was
+        started yet (a small partition: the usual daily one). Only CPU, mostly outside the
+        GIL, so threads can encode many partitions at once while one thread does the file
+        system work of ``commit``; the bytes are the same as a streamed write's."""
+        if self._writer is not None or self.files or not self._buffered:
+            return
+        table = pa.Table.from_batches(self._buffer, schema=self.schema)
+        self._buffer, self._buffered = [], 0
+        sink = pa.BufferOutputStream()
+        with pq.ParquetWriter(sink, self.schema, **PARQUET_OPTIONS) as writer:
+            writer.write_table(table, row_group_size=ROW_GROUP_ROWS)
+        self._encoded = (table.num_rows, sink.getvalue())
+
+    def _write_encoded(self) -> None:
+        rows, data = self._encoded
+        self._encoded = None
+        file = HashingFile(self.staged / "part-00000.parquet")
+        try:
+            file.write(data)
+        finally:
+            file.close()
+        self.files.append(DataFile("part-00000.parquet", rows, file.size, file.sha256))
 
     def finish(self, watermark: datetime | None) -> Manifest:
         """Close the files and write the manifest into the staged partition."""
+        if self._encoded is not None:
+            self._write_encoded()
         self.flush()
         self._close_file()
         manifest = Manifest(
@@ -422,5 +450,38 @@ class PartitionWriter:
         with contextlib.suppress(Exception):
             if self._writer is not None:
                 self._writer.close()
+                self._stream.close()
                 self._sink.close()
         shutil.rmtree(self.staged, ignore_errors=True)
+
+
+class HashingFile(io.RawIOBase):
+    """A new file that takes the SHA-256 and size of what is written to it as it goes, so the
+    manifest's checksum costs no second read of the file."""
+
+    def __init__(self, path: str | os.PathLike):
+        self._file = open(path, "xb", buffering=0)  # noqa: SIM115 - closed in close()
+        self._digest = hashlib.sha256()
+        self.size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self._digest.update(data)
+        view = memoryview(data)
+        while view:
+            view = view[self._file.write(view) :]
+        self.size += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self.size
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+    @property
+    def sha256(self) -> str:
+        return self._digest.hexdigest()

@@ -263,21 +263,29 @@ class TableLoader:
             for dt in dts:  # days without rows still get an (empty) partition and a watermark
                 if dt not in writers:
                     writers[dt] = self.lake.writer(self.spec, dt, self.run_id)
-
-            def commit(dt: str) -> Manifest:
+            for dt in self._encoded(dts, writers):
                 manifest = writers[dt].commit(watermark)
-                del writers[dt]
-                return manifest
-
-            # many small partitions (a long backfill): Parquet encoding and file I/O release
-            # the GIL, so a few threads overlap them
-            with ThreadPoolExecutor(max_workers=COMMIT_THREADS) as pool:
-                for manifest in pool.map(commit, dts):
-                    result.partitions.append(self._result(manifest, "written"))
+                del writers[dt]  # committed: no longer aborted on a later failure
+                result.partitions.append(self._result(manifest, "written"))
             result.rows_inserted += result.rows_extracted
         finally:
             for writer in writers.values():
                 writer.abort()
+
+    @staticmethod
+    def _encoded(dts: list[str], writers: dict[str, PartitionWriter]) -> Iterator[str]:
+        """``dts`` in order, each once its writer has encoded its buffered rows. A long backfill
+        has thousands of small partitions: threads encode them (Parquet encoding releases the
+        GIL) while the caller's thread writes, alone, the files and manifests and swaps the
+        partitions in (file system calls from several threads would contend for the GIL at
+        every call)."""
+
+        def encode(dt: str) -> str:
+            writers[dt].encode()
+            return dt
+
+        with ThreadPoolExecutor(max_workers=COMMIT_THREADS) as pool:
+            yield from pool.map(encode, dts)
 
     def _refresh_existing(self, existing: dict[str, Manifest], result: LoadResult) -> None:
         dts = sorted(existing)
