@@ -51,7 +51,7 @@ MANIFEST = "_manifest.json"
 PARTITION_KEY = "dt"
 ROW_GROUP_ROWS = 128 * 1024
 MAX_FILE_ROWS = 10_000_000
-SINK_BUFFER = 1 << 20
+SINK_BUFFER = 256 * 1024
 PARQUET_OPTIONS = {
     "compression": "zstd",
     "compression_level": 3,
@@ -341,7 +341,9 @@ class PartitionWriter:
         self.max_watermark: datetime | None = None
 
     def suspend(self) -> None:
-        """Flush and close the current file (bounds open files); writing resumes in a new one."""
+        """Write out what is buffered and close the current file (bounds open files and
+        memory); writing resumes in a new one."""
+        self._write_whole_file()
         self.flush()
         self._close_file()
 
@@ -389,7 +391,7 @@ class PartitionWriter:
         name = f"part-{len(self.files):05d}.parquet"
         self.files.append(DataFile(name=name, rows=0, bytes=0, sha256=""))
         self._sink = HashingFile(self.staged / name)
-        # buffered on the C++ side: the encoder hands Python one write a MiB (or one a small
+        # buffered on the C++ side: the encoder hands Python one write per 256 KiB (one for a small
         # file), not one a page, so commit threads rarely wait for the GIL
         self._stream = pa.BufferedOutputStream(pa.PythonFile(self._sink, mode="w"), SINK_BUFFER)
         self._writer = self._parquet_writer(self._stream)
@@ -399,20 +401,21 @@ class PartitionWriter:
         if self._writer is None:
             return
         self._writer.close()
-        self._writer = None
         self._stream.close()
         self._sink.close()
         current = self.files[-1]
         current.rows = self._file_rows
         current.bytes = self._sink.size
         current.sha256 = self._sink.sha256
+        # a closed stream keeps its buffer: thousands of staged partitions would hold one each
+        self._writer = self._stream = self._sink = None
 
     def encode(self) -> None:
-        """Encode the buffered rows as the partition's only file, in memory, if no file was
-        started yet (a small partition: the usual daily one). Only CPU, mostly outside the
-        GIL, so threads can encode many partitions at once while one thread does the file
-        system work of ``commit``; the bytes are the same as a streamed write's."""
-        if self._writer is not None or self.files or not self._buffered:
+        """Encode the buffered rows in memory as one whole file, if no file is open (rows of a
+        small partition: a daily one). Only CPU, mostly outside the GIL: threads can encode
+        many partitions at once while one thread does the file system work of ``commit``.
+        The bytes are the same as a streamed write's."""
+        if self._writer is not None or not self._buffered:
             return
         table = pa.Table.from_batches(self._buffer, schema=self.schema)
         self._buffer, self._buffered = [], 0
@@ -421,22 +424,25 @@ class PartitionWriter:
             writer.write_table(table, row_group_size=ROW_GROUP_ROWS)
         self._encoded = (table.num_rows, sink.getvalue())
 
-    def _write_encoded(self) -> None:
-        rows, data = self._encoded
-        self._encoded = None
-        file = HashingFile(self.staged / "part-00000.parquet")
+    def _write_whole_file(self) -> None:
+        """Write the rows buffered with no file open as one file, encoded in memory and written
+        at once: no Python callbacks from the encoder, which would wait for the GIL whenever
+        another thread (the reader, hashing PII) holds it."""
+        self.encode()
+        if self._encoded is None:
+            return
+        (rows, data), self._encoded = self._encoded, None
+        name = f"part-{len(self.files):05d}.parquet"
+        file = HashingFile(self.staged / name)
         try:
             file.write(data)
         finally:
             file.close()
-        self.files.append(DataFile("part-00000.parquet", rows, file.size, file.sha256))
+        self.files.append(DataFile(name, rows, file.size, file.sha256))
 
     def finish(self, watermark: datetime | None) -> Manifest:
         """Close the files and write the manifest into the staged partition."""
-        if self._encoded is not None:
-            self._write_encoded()
-        self.flush()
-        self._close_file()
+        self.suspend()
         manifest = Manifest(
             source=self.spec.source,
             table=self.spec.name,

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import TypeVar
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -36,6 +37,8 @@ DEFAULT_LOOKBACK = timedelta(minutes=5)
 MAX_BUFFERED_ROWS = 512 * 1024  # across the open partitions of one streaming extraction
 MAX_OPEN_FILES = 256  # partitions written at once by one streaming extraction
 COMMIT_THREADS = 4
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -116,6 +119,27 @@ def split_by_date(spec: TableSpec, batch: pa.RecordBatch):
         start = end
 
 
+def _stage_days_before(day: str, writers: dict[str, PartitionWriter]) -> None:
+    """Write the buffered rows of the days before ``day`` (the first of the batch just read)
+    to their staged files now, while the next batch is being read, instead of all at the
+    end: an event table read in key order (a journal) has its earlier days complete by then.
+    A later row of such a day would still be written, to a second file of its partition."""
+    for dt, writer in writers.items():
+        if dt < day and writer.buffered_rows:
+            writer.suspend()
+
+
+def prefetched(items: Iterator[T]) -> Iterator[T]:
+    """``items``, each produced by a thread while the caller handles the one before: reading
+    (waiting on the source, parsing, hashing) overlaps writing. One item in flight."""
+    end = object()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(next, items, end)
+        while (item := pending.result()) is not end:
+            pending = pool.submit(next, items, end)
+            yield item
+
+
 def date_range(start: date, end: date) -> list[date]:
     return [start + timedelta(days=i) for i in range((end - start).days + 1)]
 
@@ -156,8 +180,10 @@ class TableLoader:
 
     # --- extraction ---------------------------------------------------------------------
     def _extract(self, window: Window) -> Iterator[pa.RecordBatch]:
-        for batch in self.extractor.batches(self.spec, window, self.batch_rows):
-            yield self.hasher.protect(self.spec, batch)
+        """The protected batches of ``window``, read and protected one batch ahead of the
+        caller (see ``prefetched``)."""
+        batches = self.extractor.batches(self.spec, window, self.batch_rows)
+        return prefetched(self.hasher.protect(self.spec, batch) for batch in batches)
 
     def _read_all(self, window: Window, result: LoadResult) -> tuple[pa.Table, datetime | None]:
         started = datetime.now(UTC)
@@ -248,11 +274,14 @@ class TableLoader:
             for batch in self._extract(window):
                 result.rows_extracted += batch.num_rows
                 seen = _max_ts(seen, batch, self.spec.watermark)
-                for key, rows in split_by_date(self.spec, batch):
+                days = list(split_by_date(self.spec, batch))
+                for key, rows in days:
                     if key not in writers:
                         writers[key] = self.lake.writer(self.spec, key, self.run_id)
                     writers[key].write(rows)
                     writers[key] = writers.pop(key)  # most recently used last
+                if days:
+                    _stage_days_before(days[0][0], writers)
                 if sum(w.buffered_rows for w in writers.values()) > MAX_BUFFERED_ROWS:
                     for w in writers.values():
                         w.flush()
