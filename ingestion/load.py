@@ -124,9 +124,24 @@ def _stage_days_before(day: str, writers: dict[str, PartitionWriter]) -> None:
     to their staged files now, while the next batch is being read, instead of all at the
     end: an event table read in key order (a journal) has its earlier days complete by then.
     A later row of such a day would still be written, to a second file of its partition."""
-    for dt, writer in writers.items():
-        if dt < day and writer.buffered_rows:
-            writer.suspend()
+    finished = [dt for dt, writer in writers.items() if dt < day and writer.buffered_rows]
+    for dt in _encoded(finished, writers):
+        writers[dt].suspend()
+
+
+def _encoded(dts: list[str], writers: dict[str, PartitionWriter]) -> Iterator[str]:
+    """``dts`` in order, each once its writer has encoded its buffered rows. A long backfill
+    has thousands of small partitions: threads encode them (Parquet encoding releases the
+    GIL) while the caller's thread writes, alone, the files and manifests and swaps the
+    partitions in (file system calls from several threads would contend for the GIL at
+    every call)."""
+
+    def encode(dt: str) -> str:
+        writers[dt].encode()
+        return dt
+
+    with ThreadPoolExecutor(max_workers=COMMIT_THREADS) as pool:
+        yield from pool.map(encode, dts)
 
 
 def prefetched(items: Iterator[T]) -> Iterator[T]:
@@ -292,7 +307,7 @@ class TableLoader:
             for dt in dts:  # days without rows still get an (empty) partition and a watermark
                 if dt not in writers:
                     writers[dt] = self.lake.writer(self.spec, dt, self.run_id)
-            for dt in self._encoded(dts, writers):
+            for dt in _encoded(dts, writers):
                 manifest = writers[dt].commit(watermark)
                 del writers[dt]  # committed: no longer aborted on a later failure
                 result.partitions.append(self._result(manifest, "written"))
@@ -300,21 +315,6 @@ class TableLoader:
         finally:
             for writer in writers.values():
                 writer.abort()
-
-    @staticmethod
-    def _encoded(dts: list[str], writers: dict[str, PartitionWriter]) -> Iterator[str]:
-        """``dts`` in order, each once its writer has encoded its buffered rows. A long backfill
-        has thousands of small partitions: threads encode them (Parquet encoding releases the
-        GIL) while the caller's thread writes, alone, the files and manifests and swaps the
-        partitions in (file system calls from several threads would contend for the GIL at
-        every call)."""
-
-        def encode(dt: str) -> str:
-            writers[dt].encode()
-            return dt
-
-        with ThreadPoolExecutor(max_workers=COMMIT_THREADS) as pool:
-            yield from pool.map(encode, dts)
 
     def _refresh_existing(self, existing: dict[str, Manifest], result: LoadResult) -> None:
         dts = sorted(existing)
