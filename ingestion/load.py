@@ -225,9 +225,9 @@ class TableLoader:
             if first is not None and first < start:
                 start = first
         dts = [d.isoformat() for d in date_range(start, end)]
-        manifests = (
-            {} if full_refresh else {dt: self.lake.read_manifest(self.spec, dt) for dt in dts}
-        )
+        # one listing, then only the manifests that exist (not one failed open a missing day)
+        present = set() if full_refresh else set(self.lake.partitions(self.spec))
+        manifests = {dt: self.lake.read_manifest(self.spec, dt) for dt in dts if dt in present}
         existing = {dt: m for dt, m in manifests.items() if m is not None and m.watermark}
         missing = [dt for dt in dts if dt not in existing]
         for run in _contiguous(missing):
