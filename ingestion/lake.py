@@ -404,8 +404,8 @@ class PartitionWriter:
         name = f"part-{len(self.files):05d}.parquet"
         self.files.append(DataFile(name=name, rows=0, bytes=0, sha256=""))
         self._sink = HashingFile(self.staged / name)
-        # buffered on the C++ side: the encoder hands Python one write per 256 KiB (one for a small
-        # file), not one a page, so commit threads rarely wait for the GIL
+        # buffered on the C++ side: the encoder calls into Python once per 256 KiB written,
+        # not once a page, so it rarely waits for the GIL held by another thread
         self._stream = pa.BufferedOutputStream(pa.PythonFile(self._sink, mode="w"), SINK_BUFFER)
         self._writer = self._parquet_writer(self._stream)
         self._file_rows = 0
