@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import TypeVar
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -36,6 +37,8 @@ DEFAULT_LOOKBACK = timedelta(minutes=5)
 MAX_BUFFERED_ROWS = 512 * 1024  # across the open partitions of one streaming extraction
 MAX_OPEN_FILES = 256  # partitions written at once by one streaming extraction
 COMMIT_THREADS = 4
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -92,8 +95,9 @@ class LoadResult:
 
 
 def business_dates(spec: TableSpec, data: pa.Table | pa.RecordBatch) -> pa.Array:
-    """The ``dt`` (UTC date, ISO text) of each row of an event table."""
-    return pc.strftime(pc.cast(data.column(spec.partition_by), pa.date32()), format="%Y-%m-%d")
+    """The ``dt`` (UTC date, as ``date32``) of each row of an event table: compared and sorted
+    as integers, turned into ISO text once per date (formatting every row is slow)."""
+    return pc.cast(data.column(spec.partition_by), pa.date32())
 
 
 def split_by_date(spec: TableSpec, batch: pa.RecordBatch):
@@ -101,17 +105,54 @@ def split_by_date(spec: TableSpec, batch: pa.RecordBatch):
     keys = business_dates(spec, batch)
     if not len(keys):
         return
-    first = keys[0].as_py()
-    if pc.all(pc.equal(keys, first)).as_py():  # the common case: one day per batch
-        yield first, batch
+    bounds = pc.min_max(keys)
+    first, last = bounds["min"].as_py(), bounds["max"].as_py()
+    if first == last:  # the common case: one day per batch
+        yield first.isoformat(), batch
         return
     order = pc.array_sort_indices(keys)  # stable: rows of one day stay in key order
     ordered, sorted_keys = batch.take(order), keys.take(order)
     runs = pc.run_end_encode(sorted_keys)
     start = 0
     for value, end in zip(runs.values.to_pylist(), runs.run_ends.to_pylist(), strict=True):
-        yield value, ordered.slice(start, end - start)
+        yield value.isoformat(), ordered.slice(start, end - start)
         start = end
+
+
+def _stage_days_before(day: str, writers: dict[str, PartitionWriter]) -> None:
+    """Write the buffered rows of the days before ``day`` (the first of the batch just read)
+    to their staged files now, while the next batch is being read, instead of all at the
+    end: an event table read in key order (a journal) has its earlier days complete by then.
+    A later row of such a day would still be written, to a second file of its partition."""
+    finished = [dt for dt, writer in writers.items() if dt < day and writer.buffered_rows]
+    for dt in _encoded(finished, writers):
+        writers[dt].suspend()
+
+
+def _encoded(dts: list[str], writers: dict[str, PartitionWriter]) -> Iterator[str]:
+    """``dts`` in order, each once its writer has encoded its buffered rows. A long backfill
+    has thousands of small partitions: threads encode them (Parquet encoding releases the
+    GIL) while the caller's thread writes, alone, the files and manifests and swaps the
+    partitions in (file system calls from several threads would contend for the GIL at
+    every call)."""
+
+    def encode(dt: str) -> str:
+        writers[dt].encode()
+        return dt
+
+    with ThreadPoolExecutor(max_workers=COMMIT_THREADS) as pool:
+        yield from pool.map(encode, dts)
+
+
+def prefetched(items: Iterator[T]) -> Iterator[T]:
+    """``items``, each produced by a thread while the caller handles the one before: reading
+    (waiting on the source, parsing, hashing) overlaps writing. One item in flight."""
+    end = object()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(next, items, end)
+        while (item := pending.result()) is not end:
+            pending = pool.submit(next, items, end)
+            yield item
 
 
 def date_range(start: date, end: date) -> list[date]:
@@ -154,8 +195,10 @@ class TableLoader:
 
     # --- extraction ---------------------------------------------------------------------
     def _extract(self, window: Window) -> Iterator[pa.RecordBatch]:
-        for batch in self.extractor.batches(self.spec, window, self.batch_rows):
-            yield self.hasher.protect(self.spec, batch)
+        """The protected batches of ``window``, read and protected one batch ahead of the
+        caller (see ``prefetched``)."""
+        batches = self.extractor.batches(self.spec, window, self.batch_rows)
+        return prefetched(self.hasher.protect(self.spec, batch) for batch in batches)
 
     def _read_all(self, window: Window, result: LoadResult) -> tuple[pa.Table, datetime | None]:
         started = datetime.now(UTC)
@@ -182,9 +225,9 @@ class TableLoader:
             if first is not None and first < start:
                 start = first
         dts = [d.isoformat() for d in date_range(start, end)]
-        manifests = (
-            {} if full_refresh else {dt: self.lake.read_manifest(self.spec, dt) for dt in dts}
-        )
+        # one listing, then only the manifests that exist (not one failed open a missing day)
+        present = set() if full_refresh else set(self.lake.partitions(self.spec))
+        manifests = {dt: self.lake.read_manifest(self.spec, dt) for dt in dts if dt in present}
         existing = {dt: m for dt, m in manifests.items() if m is not None and m.watermark}
         missing = [dt for dt in dts if dt not in existing]
         for run in _contiguous(missing):
@@ -246,11 +289,14 @@ class TableLoader:
             for batch in self._extract(window):
                 result.rows_extracted += batch.num_rows
                 seen = _max_ts(seen, batch, self.spec.watermark)
-                for key, rows in split_by_date(self.spec, batch):
+                days = list(split_by_date(self.spec, batch))
+                for key, rows in days:
                     if key not in writers:
                         writers[key] = self.lake.writer(self.spec, key, self.run_id)
                     writers[key].write(rows)
                     writers[key] = writers.pop(key)  # most recently used last
+                if days:
+                    _stage_days_before(days[0][0], writers)
                 if sum(w.buffered_rows for w in writers.values()) > MAX_BUFFERED_ROWS:
                     for w in writers.values():
                         w.flush()
@@ -261,17 +307,10 @@ class TableLoader:
             for dt in dts:  # days without rows still get an (empty) partition and a watermark
                 if dt not in writers:
                     writers[dt] = self.lake.writer(self.spec, dt, self.run_id)
-
-            def commit(dt: str) -> Manifest:
+            for dt in _encoded(dts, writers):
                 manifest = writers[dt].commit(watermark)
-                del writers[dt]
-                return manifest
-
-            # many small partitions (a long backfill): Parquet encoding and file I/O release
-            # the GIL, so a few threads overlap them
-            with ThreadPoolExecutor(max_workers=COMMIT_THREADS) as pool:
-                for manifest in pool.map(commit, dts):
-                    result.partitions.append(self._result(manifest, "written"))
+                del writers[dt]  # committed: no longer aborted on a later failure
+                result.partitions.append(self._result(manifest, "written"))
             result.rows_inserted += result.rows_extracted
         finally:
             for writer in writers.values():
@@ -288,7 +327,9 @@ class TableLoader:
         for dt in dts:
             manifest = existing[dt]
             watermark = _later(manifest.watermark_dt, mark)
-            changes = delta.filter(pc.equal(keys, dt)) if delta.num_rows else delta
+            changes = (
+                delta.filter(pc.equal(keys, date.fromisoformat(dt))) if delta.num_rows else delta
+            )
             if not changes.num_rows:
                 result.partitions.append(self._confirm(manifest, watermark))
                 continue

@@ -34,7 +34,11 @@ def options(spec: TableSpec, block_size: int = 1 << 22):
 
 
 class ChunkStream(io.RawIOBase):
-    """A readable binary file over an iterator of byte chunks (no copy of the whole)."""
+    """A readable binary file over an iterator of byte chunks (no copy of the whole).
+
+    ``readinto`` fills the whole buffer it is given, from as many chunks as it takes:
+    PostgreSQL's COPY sends one chunk per row, and one Python call per row from the reader
+    above would cost more than parsing the CSV."""
 
     def __init__(self, chunks: Iterable[bytes | memoryview]):
         self._chunks = iter(chunks)
@@ -44,12 +48,16 @@ class ChunkStream(io.RawIOBase):
         return True
 
     def readinto(self, buffer) -> int:
-        while not len(self._view):
-            try:
-                self._view = memoryview(bytes(next(self._chunks)))
-            except StopIteration:
-                return 0
-        n = min(len(buffer), len(self._view))
-        buffer[:n] = self._view[:n]
-        self._view = self._view[n:]
-        return n
+        target = memoryview(buffer).cast("B")
+        filled = 0
+        while filled < len(target):
+            if not len(self._view):
+                chunk = next(self._chunks, None)
+                if chunk is None:
+                    break
+                self._view = memoryview(chunk).cast("B")
+            n = min(len(target) - filled, len(self._view))
+            target[filled : filled + n] = self._view[:n]
+            self._view = self._view[n:]
+            filled += n
+        return filled

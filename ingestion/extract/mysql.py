@@ -4,8 +4,8 @@ PyMySQL is pure Python: decoding a result row by row (even with an unbuffered ``
 tops out far below the throughput we need (measured here: ~40k rows/s with conversions
 off). So each round trip asks for the next ``batch_rows`` rows after the last primary key
 seen (``WHERE pk > last ORDER BY pk LIMIT n``, an index range scan) and has the server
-concatenate them into a single CSV value (``GROUP_CONCAT`` of ``CONCAT_WS``), which pyarrow
-parses in C++. Memory stays bounded by one chunk; the order is the primary key's, so output
+concatenate them into a single CSV value (``GROUP_CONCAT`` of ``CONCAT_WS``, in no particular
+order: the chunk is sorted by key after parsing), which pyarrow parses in C++. Memory stays bounded by one chunk; the order is the primary key's, so output
 is deterministic. Money is rendered as integer céntimos and timestamps as epoch microseconds
 by the server, exactly.
 """
@@ -109,7 +109,7 @@ class MySQLExtractor(Extractor):
         line = "CONCAT_WS(',', " + ", ".join(_csv_field(spec, c.name) for c in spec.columns) + ")"
         where = " AND ".join([f"{pk} > %s", *clauses])
         query = (
-            f"SELECT COUNT(*), MAX(k), GROUP_CONCAT(line ORDER BY k SEPARATOR '\\n') FROM "
+            f"SELECT COUNT(*), MAX(k), GROUP_CONCAT(line SEPARATOR '\\n') FROM "
             f"(SELECT {pk} AS k, {line} AS line FROM {_q(spec.name)} WHERE {where} "
             f"ORDER BY {pk} LIMIT {int(batch_rows)}) AS chunk"
         )
@@ -128,7 +128,8 @@ class MySQLExtractor(Extractor):
                     parse_options=parse,
                     convert_options=convert,
                 )
-                for batch in table.to_batches():
+                # sorted here, not by GROUP_CONCAT: the server then sorts no text (~20% of it)
+                for batch in table.sort_by(spec.primary_key).to_batches():
                     yield epoch_us_to_timestamps(batch, spec)
                 if int(count) < batch_rows:
                     return

@@ -28,6 +28,18 @@ def test_hash_is_keyed_hmac_sha256_of_the_normalised_value():
         PiiHasher("")
 
 
+@pytest.mark.parametrize("key", [b"k", b"k" * 64, b"long key " * 20])
+def test_column_hashes_equal_hmac_for_any_key_length_and_keep_nulls(key):
+    values = ["ana@correo.pe", "", None, "ñandú@correo.pe", None]
+    expected = [
+        None if v is None else hmac.new(key, v.encode(), hashlib.sha256).hexdigest() for v in values
+    ]
+    hashed = PiiHasher(key).hash_array(pa.array(values, pa.string()))
+    assert hashed.type == pa.string()
+    assert hashed.to_pylist() == expected
+    assert PiiHasher(key).hash_array(pa.array([], pa.string())).to_pylist() == []
+
+
 def test_masks_keep_only_a_hint():
     assert mask(Pii.EMAIL, "Ana.Quispe@correo.pe") == "a***@correo.pe"
     assert mask(Pii.PHONE, "+51 987 654 321") == "********321"
