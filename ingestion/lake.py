@@ -399,9 +399,12 @@ class PartitionWriter:
             sink, self.schema, use_dictionary=self._dictionary, **PARQUET_OPTIONS
         )
 
+    def _next_file_name(self) -> str:
+        return f"part-{len(self.files):05d}.parquet"
+
     def _next_file(self) -> None:
         self._close_file()
-        name = f"part-{len(self.files):05d}.parquet"
+        name = self._next_file_name()
         self.files.append(DataFile(name=name, rows=0, bytes=0, sha256=""))
         self._sink = HashingFile(self.staged / name)
         # buffered on the C++ side: the encoder calls into Python once per 256 KiB written,
@@ -445,7 +448,7 @@ class PartitionWriter:
         if self._encoded is None:
             return
         (rows, data), self._encoded = self._encoded, None
-        name = f"part-{len(self.files):05d}.parquet"
+        name = self._next_file_name()
         file = HashingFile(self.staged / name)
         try:
             file.write(data)

@@ -5,8 +5,8 @@ tops out far below the throughput we need (measured here: ~40k rows/s with conve
 off). So each round trip asks for the next ``batch_rows`` rows after the last primary key
 seen (``WHERE pk > last ORDER BY pk LIMIT n``, an index range scan) and has the server
 concatenate them into a single CSV value (``GROUP_CONCAT`` of ``CONCAT_WS``, in no particular
-order: the chunk is sorted by key after parsing), which pyarrow parses in C++. Memory stays bounded by one chunk; the order is the primary key's, so output
-is deterministic. Money is rendered as integer céntimos and timestamps as epoch microseconds
+order), which pyarrow parses in C++; the chunk is then sorted by key. Memory stays bounded by
+one chunk; the order is the primary key's, so output is deterministic. Money is rendered as integer céntimos and timestamps as epoch microseconds
 by the server, exactly.
 """
 

@@ -138,9 +138,9 @@ def log_access(request_id: str, method: str, path: str, status: int, ms: float) 
     written without building one (see the module docstring)."""
     if not access_log.isEnabledFor(logging.INFO):
         return
-    if _handler is None or _handler not in logging.getLogger().handlers:
+    if _handler is None:  # the kit's logging not configured: an ordinary record
         fields = {"method": method, "path": path, "status": status, "ms": ms}
-        access_log.info("request", extra={"fields": fields})  # logging set up elsewhere
+        access_log.info("request", extra={"fields": fields})
         return
     _handler.write_line(
         f'{{"ts": "{_timestamp(time.time())}", "level": "info", "logger": "cloudbank.access", '
