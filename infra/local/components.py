@@ -501,8 +501,8 @@ class HAProxy(Component):
     def argv(self) -> list[str]:
         return [_find_binary("haproxy", "/usr/sbin"), "-db", "-f", str(self.config_path)]
 
-    def backends(self) -> dict[str, str]:
-        """State of each cuentas instance as HAProxy sees it (UP, DOWN, ...)."""
+    def servers(self) -> dict[str, dict[str, str]]:
+        """HAProxy's statistics row of each cuentas instance (status, hrsp_2xx, ...)."""
         import csv
         import io
 
@@ -511,10 +511,14 @@ class HAProxy(Component):
         url = f"http://{self.settings.host}:{self.stats_port}/stats;csv"
         rows = csv.DictReader(io.StringIO(httpx.get(url, timeout=1.5).text.lstrip("# ")))
         return {
-            row["svname"]: row["status"]
+            row["svname"]: row
             for row in rows
             if row["pxname"] == "cuentas_instances" and row["svname"] not in ("BACKEND", "FRONTEND")
         }
+
+    def backends(self) -> dict[str, str]:
+        """State of each cuentas instance as HAProxy sees it (UP, DOWN, ...)."""
+        return {name: row["status"] for name, row in self.servers().items()}
 
     def health(self) -> tuple[bool, str]:
         try:

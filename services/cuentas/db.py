@@ -114,7 +114,7 @@ class Database:
         MySQL and run on a pooled DBAPI connection, skipping the SQLAlchemy Connection layer
         (a third of the CPU of a primary-key read). Values are bound by name; a dropped
         connection is discarded and the read tried once more."""
-        sql = _compiled_sql(statement, self.reads.dialect)
+        sql = compiled_sql(statement, self.reads.dialect)
         for attempt in (1, 2):
             try:
                 conn = self.reads.raw_connection()
@@ -126,7 +126,7 @@ class Database:
                 pymysql.err.OperationalError,
                 pymysql.err.InterfaceError,
             ) as exc:
-                raise _unavailable(exc) from exc
+                raise unavailable(exc) from exc
             try:
                 cursor = conn.cursor()
                 cursor.execute(sql, params)
@@ -137,7 +137,7 @@ class Database:
             except (pymysql.err.OperationalError, pymysql.err.InterfaceError) as exc:
                 conn.invalidate()
                 if attempt == 2:
-                    raise _unavailable(exc) from exc
+                    raise unavailable(exc) from exc
             finally:
                 conn.close()
         raise AssertionError("unreachable")
@@ -151,7 +151,7 @@ class Database:
             except (OperationalError, InterfaceError) as exc:
                 if exc.connection_invalidated and attempt == 1:
                     continue
-                raise _unavailable(exc) from exc
+                raise unavailable(exc) from exc
         raise AssertionError("unreachable")
 
     def transaction(self, work: Callable[[Connection], T]) -> T:
@@ -166,19 +166,19 @@ class Database:
             except (OperationalError, InterfaceError) as exc:
                 retryable = mysql_errno(exc) in RETRYABLE or exc.connection_invalidated
                 if not retryable or attempt == MAX_ATTEMPTS:
-                    raise _unavailable(exc) from exc
+                    raise unavailable(exc) from exc
                 log.info("retrying transaction after MySQL error %s", mysql_errno(exc))
                 time.sleep(random.uniform(0.005, 0.025) * attempt)
         raise AssertionError("unreachable")
 
 
 @lru_cache(maxsize=128)
-def _compiled_sql(statement: Select, dialect: Dialect) -> str:
+def compiled_sql(statement: Select, dialect: Dialect) -> str:
     """SQL text with ``%(name)s`` placeholders (the driver binds the values)."""
     return str(statement.compile(dialect=dialect))
 
 
-def _unavailable(exc: Exception) -> Unavailable:
+def unavailable(exc: Exception) -> Unavailable:
     log.warning("database error %s: %s", mysql_errno(exc), type(getattr(exc, "orig", exc)).__name__)
     return Unavailable(
         "the accounts database is unavailable or busy; retry the request",

@@ -21,6 +21,7 @@ from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from services.common.app import create_app
 from services.common.errors import error_body
 from services.common.settings import get_settings
+from services.cuentas.async_reads import AsyncReads
 from services.cuentas.clientes import Clientes
 from services.cuentas.db import get_database
 from services.cuentas.views import FAST_READS, internal, router, tipos
@@ -30,10 +31,14 @@ log = logging.getLogger("cloudbank.cuentas")
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    app.state.clientes = Clientes(get_settings())
+    settings = get_settings()
+    app.state.clientes = Clientes(settings)
+    app.state.reads = AsyncReads(settings)
+    await app.state.reads.open()
     try:
         yield
     finally:
+        await app.state.reads.close()
         await app.state.clientes.aclose()
         get_database().dispose()
 

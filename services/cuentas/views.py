@@ -6,8 +6,6 @@ The routes are async and hand the blocking database work to the thread pool in o
 
 from __future__ import annotations
 
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Path, Query, Response
@@ -20,9 +18,8 @@ from services.common.fast_read import FastRead
 from services.common.idempotency import canonical_json
 from services.common.money import Moneda
 from services.common.pagination import Page, Pagination
-from services.cuentas import ledger, service
+from services.cuentas import ledger, queries, service
 from services.cuentas.clientes import ESTADO_ACTIVO
-from services.cuentas.db import get_database
 from services.cuentas.deps import (
     CanPost,
     CanRead,
@@ -141,17 +138,14 @@ async def get_cuenta(cuenta_id: CuentaId, db: DatabaseDep, _: CanRead) -> dict:
     return await run_in_threadpool(service.get_cuenta, db, cuenta_id)
 
 
-# GET /cuentas/{id}'s ordinary case, without FastAPI's per-request work (common/fast_read.py).
-# Its lookups run on threads of their own, handed over with the event loop's executor call
-# (half the CPU of a thread-pool round trip through anyio).
-_fast_reads = ThreadPoolExecutor(max_workers=8, thread_name_prefix="fast-read")
+# GET /cuentas/{id}'s ordinary case, without FastAPI's per-request work (common/fast_read.py),
+# its lookup on the event loop (async_reads.py)
 _CUENTA_JSON = TypeAdapter(CuentaPublic)
 
 
-async def _cuenta_json(_: FastAPI, cuenta_id: int) -> bytes | None:
+async def _cuenta_json(app: FastAPI, cuenta_id: int) -> bytes | None:
     """get_cuenta's 200 body (validated and serialized as FastAPI does), or None."""
-    loop = asyncio.get_running_loop()
-    row = await loop.run_in_executor(_fast_reads, service.find_cuenta, get_database(), cuenta_id)
+    row = await app.state.reads.fetch_one(queries.CUENTA_BY_ID, cuenta_id=cuenta_id)
     return None if row is None else _CUENTA_JSON.dump_json(_CUENTA_JSON.validate_python(row))
 
 

@@ -53,3 +53,29 @@ def test_a_database_restart_is_503_then_recovers(cuentas_stack: Stack, bank: Ban
         # the pool drops its dead connections and the instance serves again
         assert wait_until(lambda: direct.get(f"/cuentas/{cuenta_id}").status_code == 200, 10)
         assert direct.get("/health/ready").status_code == 200
+
+
+def test_killed_database_connections_are_replaced_without_an_error(
+    bank: Bank, settings, admin, sql
+):
+    """Every pooled connection of an instance is killed behind its back (as a MariaDB restart
+    or a network cut would): the next reads, fast lane and routes alike, still answer 200."""
+    cuenta = bank.open("7.25")
+    instance = settings.service_url(settings.cuentas_instance_ports[0])
+    reads = [f"/cuentas/{cuenta['cuenta_id']}", f"/cuentas/numero/{cuenta['numero_cuenta']}"]
+    with httpx.Client(base_url=instance, headers=admin, timeout=30) as direct:
+        for _ in range(3):
+            assert [direct.get(path).status_code for path in reads] == [200, 200]
+        with sql.cursor() as cursor:
+            cursor.execute(
+                "SELECT id FROM information_schema.processlist "
+                "WHERE user = %s AND id <> CONNECTION_ID()",
+                (settings.mysql_user,),
+            )
+            pooled = [row[0] for row in cursor.fetchall()]
+            assert pooled
+            for connection_id in pooled:
+                cursor.execute(f"KILL CONNECTION {connection_id:d}")
+        for path in reads:
+            again = direct.get(path)
+            assert again.status_code == 200 and again.json() == cuenta
