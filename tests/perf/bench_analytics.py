@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
-import shutil
 import subprocess
 import sys
 import time
@@ -90,49 +88,13 @@ def run_pipeline(settings, api: str, headers: dict) -> tuple[float, float]:
     return seconds, time.perf_counter() - ended
 
 
-_LATENCY = re.compile(r"^\s+(50|99)(?:\.0+)?%\s+([\d.]+)(us|ms|s)\s*$", re.M)
-_UNIT = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-
-
-def wrk(url: str, token: str, seconds: int, connections: int) -> dict:
-    out = subprocess.run(
-        [
-            "wrk",
-            "-t2",
-            f"-c{connections}",
-            f"-d{seconds}s",
-            "--latency",
-            "-H",
-            f"Authorization: Bearer {token}",
-            url,
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    latency = {p: float(v) * _UNIT[u] for p, v, u in _LATENCY.findall(out)}
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    socket_errors = re.search(r"Socket errors: (.*)", out)
-    errors = int(non_2xx.group(1)) if non_2xx else 0
-    if socket_errors:
-        errors += sum(int(n) for n in re.findall(r"\d+", socket_errors.group(1)))
-    return {
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-        "p50": latency.get("50", float("nan")),
-        "p99": latency.get("99", float("nan")),
-        "errors": errors,
-    }
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=64)
     args = parser.parse_args()
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is not installed (apt-get install wrk)")
-    from benchkit import throwaway_stack
+    from benchkit import throwaway_stack, wrk_get
 
     from services.common.auth import Role, issue_token
 
@@ -163,9 +125,9 @@ def main() -> None:
         )
         print(f"{'ENDPOINT':<36} {'REQ/S':>8} {'P50 ms':>8} {'P99 ms':>8} {'ERRORS':>7}")
         for path in ENDPOINTS:
-            r = wrk(api + path, token, args.seconds, args.connections)
+            r = wrk_get(api, [path], headers, args.seconds, args.connections)
             print(
-                f"{path:<36} {r['rps']:>8,.0f} {r['p50']:>8.2f} {r['p99']:>8.2f} {r['errors']:>7}",
+                f"{path:<36} {r.rps:>8,.0f} {r.p50_ms:>8.2f} {r.p99_ms:>8.2f} {r.errors:>7}",
                 flush=True,
             )
         print(f"(load average now: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")

@@ -4,9 +4,7 @@
 
 It measures the service already running (``cloudbank up clientes``, with the same CLOUDBANK_*
 environment); it starts nothing. When the database has fewer than ``--rows`` clients it adds
-synthetic ones first (SQL, in one statement). It uses ``wrk`` when installed (``apt-get install
-wrk``), else an httpx async load generator (which costs more CPU on the same machine, so its
-figures are pessimistic). Prints: endpoint, req/s, p50, p99, errors, and the CPU time the
+synthetic ones first (SQL, in one statement). The load generator is wrk. Prints: endpoint, req/s, p50, p99, errors, and the CPU time the
 clientes workers and their PostgreSQL backends spent per request (a figure other load on a
 shared machine does not distort the way it distorts latency).
 """
@@ -14,16 +12,9 @@ shared machine does not distort the way it distorts latency).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import random
-import re
-import shutil
-import statistics
-import subprocess
 import sys
-import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +23,7 @@ sys.path.insert(0, str(REPO_ROOT))
 
 import httpx  # noqa: E402
 import psycopg  # noqa: E402
+from benchkit import wrk_get  # noqa: E402
 
 from services.common.auth import Role, issue_token  # noqa: E402
 from services.common.settings import get_settings  # noqa: E402
@@ -116,108 +108,9 @@ def ensure_rows(dsn: str, rows: int) -> list[int]:
     return ids
 
 
-# --- wrk -------------------------------------------------------------------------------------
-LUA_TEMPLATE = """
-local ids = {%(ids)s}
-local token = "%(token)s"
-local pattern = "%(pattern)s"
-math.randomseed(42)
-request = function()
-    local path = pattern
-    if string.find(pattern, "{id}", 1, true) then
-        path = string.gsub(pattern, "{id}", ids[math.random(#ids)])
-    elseif string.find(pattern, "{offset}", 1, true) then
-        path = string.gsub(pattern, "{offset}", tostring(50 * math.random(0, %(pages)s)))
-    end
-    return wrk.format("GET", path, {["Authorization"] = "Bearer " .. token})
-end
-"""
-
-_UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-
-
-def _ms(text: str) -> float:
-    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
-    return float(value) * _UNIT_MS[unit]
-
-
-def run_wrk(
-    base: str, name: str, pattern: str, ids: list[int], token: str, duration: int, conns: int
-) -> Result:
-    lua = LUA_TEMPLATE % {
-        "ids": ",".join(map(str, ids)),
-        "token": token,
-        "pattern": pattern,
-        "pages": max(len(ids) // 50 - 1, 0),
-    }
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(lua)
-    try:
-        argv = ["wrk", "-t2", f"-c{conns}", f"-d{duration}s", "--latency", "-s", script.name, base]
-        out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
-    finally:
-        Path(script.name).unlink(missing_ok=True)
-    latency = dict(re.findall(r"^\s+(50|99)(?:\.0+)?%\s+(\S+)\s*$", out, re.M))
-    total = int(re.search(r"(\d+) requests in", out).group(1))
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    errors = (int(non_2xx.group(1)) if non_2xx else 0) + (
-        sum(int(x) for x in socket.groups()) if socket else 0
-    )
-    return Result(
-        name,
-        float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-        _ms(latency["50"]),
-        _ms(latency["99"]),
-        errors,
-        total,
-    )
-
-
-# --- httpx fallback --------------------------------------------------------------------------
-async def _httpx_load(base: str, paths, token: str, duration: int, conns: int):
-    latencies: list[float] = []
-    errors = 0
-    deadline = time.perf_counter() + duration
-    limits = httpx.Limits(max_connections=conns, max_keepalive_connections=conns)
-    async with httpx.AsyncClient(
-        base_url=base, headers={"Authorization": f"Bearer {token}"}, limits=limits, timeout=10
-    ) as client:
-
-        async def worker() -> None:
-            nonlocal errors
-            while time.perf_counter() < deadline:
-                started = time.perf_counter()
-                try:
-                    response = await client.get(paths())
-                    ok = response.status_code == 200
-                except httpx.HTTPError:
-                    ok = False
-                latencies.append(time.perf_counter() - started)
-                errors += not ok
-
-        started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(conns)))
-        elapsed = time.perf_counter() - started
-    return latencies, errors, elapsed
-
-
-def run_httpx(
-    base: str, name: str, pattern: str, ids: list[int], token: str, duration: int, conns: int
-) -> Result:
-    rng = random.Random(42)
-    pages = max(len(ids) // 50 - 1, 0)
-
-    def paths() -> str:
-        return pattern.replace("{id}", str(rng.choice(ids))).replace(
-            "{offset}", str(50 * rng.randint(0, pages))
-        )
-
-    latencies, errors, elapsed = asyncio.run(_httpx_load(base, paths, token, duration, conns))
-    cuts = statistics.quantiles(latencies, n=100)
-    return Result(
-        name, len(latencies) / elapsed, cuts[49] * 1000, cuts[98] * 1000, errors, len(latencies)
-    )
+def run(base: str, name: str, paths: list[str], token: str, duration: int, conns: int) -> Result:
+    r = wrk_get(base, paths, {"Authorization": f"Bearer {token}"}, duration, conns)
+    return Result(name, r.rps, r.p50_ms, r.p99_ms, r.errors, r.requests)
 
 
 def main() -> int:
@@ -225,7 +118,6 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=10, help="seconds per endpoint")
     parser.add_argument("--connections", type=int, default=32, help="concurrent clients")
     parser.add_argument("--rows", type=int, default=5000, help="minimum clients in the database")
-    parser.add_argument("--tool", choices=["auto", "wrk", "httpx"], default="auto")
     args = parser.parse_args()
 
     settings = get_settings()
@@ -241,30 +133,27 @@ def main() -> int:
         return 2
     ids = ensure_rows(settings.postgres_dsn, args.rows)
     token = issue_token("bench", Role.ADMIN, settings)
-    use_wrk = args.tool == "wrk" or (args.tool == "auto" and shutil.which("wrk"))
-    run = run_wrk if use_wrk else run_httpx
-    print(
-        f"load generator: {'wrk' if use_wrk else 'httpx'}; {args.connections} connections, "
-        f"{args.duration}s per endpoint",
-        flush=True,
-    )
-
+    print(f"load generator: wrk; {args.connections} connections, {args.duration}s per endpoint")
+    rng = random.Random(42)
+    pages = max(len(ids) // 50 - 1, 0)
     endpoints = [
-        ("GET /clientes/{id}", "/clientes/{id}"),
-        ("GET /clientes?limit=50", "/clientes?limit=50&offset={offset}"),
+        ("GET /clientes/{id}", [f"/clientes/{rng.choice(ids)}" for _ in range(2000)]),
+        (
+            "GET /clientes?limit=50",
+            [f"/clientes?limit=50&offset={50 * rng.randint(0, pages)}" for _ in range(200)],
+        ),
     ]
     results = []
     load_before = os.getloadavg()[0]
-    for name, pattern in endpoints:
-        run(base, name, pattern, ids, token, 2, args.connections)  # warm-up
+    for name, paths in endpoints:
+        run(base, name, paths, token, 2, args.connections)  # warm-up
         results.append(
             measured(
                 settings.run_dir,
                 run,
                 base,
                 name,
-                pattern,
-                ids,
+                paths,
                 token,
                 args.duration,
                 args.connections,

@@ -34,14 +34,12 @@ import json
 import os
 import random
 import resource
-import shutil
 import string
-import subprocess
-import tempfile
 import uuid
 from pathlib import Path
 
 import httpx
+from benchkit import run_wrk
 
 from infra.local.stack import Stack
 from services.common.auth import Role, issue_token
@@ -238,7 +236,7 @@ end
 """
 
 
-def run_wrk(s: Settings, ids: list[int], mode: str, seconds: int, concurrency: int) -> dict:
+def measure(s: Settings, ids: list[int], mode: str, seconds: int, concurrency: int) -> dict:
     """One wrk run; ``mode`` is "cold" (Cache-Control: no-cache) or "cached"."""
     cold = mode == "cold"
     script = WRK_SCRIPT % {
@@ -247,29 +245,9 @@ def run_wrk(s: Settings, ids: list[int], mode: str, seconds: int, concurrency: i
         "extra": ', ["Cache-Control"] = "no-cache"' if cold else "",
         "want": "miss" if cold else "hit",
     }
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
-        f.write(script)
     meter = CpuMeter(s)
     meter.start()
-    try:
-        out = subprocess.run(
-            [
-                "wrk",
-                f"-t{min(2, concurrency)}",
-                f"-c{concurrency}",
-                f"-d{seconds}s",
-                "--timeout",
-                "10s",
-                "-s",
-                f.name,
-                s.service_url(s.perfil360_port),
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-    finally:
-        Path(f.name).unlink()
+    out = run_wrk(s.service_url(s.perfil360_port), script, seconds, concurrency)
     line = next(x for x in out.splitlines() if x.startswith("RESULT"))
     requests, p50, p99, worst, duration, errors, bad_cache, partial = line.split()[1:]
     return {
@@ -350,8 +328,6 @@ def main() -> None:
         "a hit (default: both)",
     )
     args = parser.parse_args()
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is not installed (apt-get install wrk)")
     s = get_settings()
     stack = Stack(s)
     stack.up(
@@ -364,7 +340,7 @@ def main() -> None:
     for mode in args.mode:
         if mode == "cached":
             asyncio.run(warm(s, ids))
-        rows += [run_wrk(s, ids, mode, args.seconds, c) for c in args.concurrency]
+        rows += [measure(s, ids, mode, args.seconds, c) for c in args.concurrency]
     print(
         f"\nperfil-completo, {len(ids)} distinct clients, {args.seconds} s per run, loader wrk; "
         "targets p99 <= 60 ms cold, <= 5 ms cached"
