@@ -23,7 +23,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from services.common.errors import install_error_handlers
 from services.common.fast_read import FastRead, FastReadMiddleware
-from services.common.request_context import RequestContextMiddleware, configure_json_logging
+from services.common.request_context import (
+    RequestContextMiddleware,
+    configure_json_logging,
+    flush_logs,
+)
 from services.common.settings import get_settings
 
 log = logging.getLogger("cloudbank.health")
@@ -46,7 +50,10 @@ class ServiceApp(FastAPI):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":  # lifespan
-            await super().__call__(scope, receive, send)
+            try:
+                await super().__call__(scope, receive, send)
+            finally:
+                flush_logs()  # the shutdown's last lines
             return
         if self._outer is None:
             self._outer = self._build_outer_layers()

@@ -2,8 +2,8 @@
 and propagated on outgoing service calls; one JSON access-log line per request.
 
 The middleware runs on every request of every service, so it is kept cheap: the access line is
-written straight to the log stream (the same JSON shape as every other record, without a
-``LogRecord`` and handler dispatch per request), and the stream is flushed from the event loop
+handed straight to the log handler (the same JSON shape as every other record, without a
+``LogRecord`` and handler dispatch per request), which writes what it holds from the event loop
 at most every ``FLUSH_SECONDS`` instead of once per line.
 """
 
@@ -73,35 +73,52 @@ class JsonFormatter(logging.Formatter):
 
 
 class LoopFlushingStreamHandler(logging.StreamHandler):
-    """A StreamHandler that, inside a running event loop, leaves the flush to the loop (at most
-    ``FLUSH_SECONDS`` later) instead of flushing after every record; warnings and errors, and
-    records logged outside a loop, are flushed at once."""
+    """A StreamHandler that, inside a running event loop, holds its lines and writes them in one
+    write at most ``FLUSH_SECONDS`` later (or once ``MAX_PENDING`` are held) instead of writing
+    and flushing every record; warnings and errors, and records logged outside a loop, are
+    written at once. It does its own batching because the stream may do none: with
+    ``PYTHONUNBUFFERED`` set, every write to stdout is a system call."""
+
+    MAX_PENDING = 512
 
     def __init__(self, stream: TextIO) -> None:
         super().__init__(stream)
+        self._pending: list[str] = []
         self._flush_pending = False
 
     def flush(self) -> None:
-        self._flush_pending = False
-        super().flush()
+        with self.lock:
+            self._flush_pending = False
+            lines, self._pending = self._pending, []
+            try:
+                if lines:
+                    self.stream.write("".join(lines))
+                self.stream.flush()
+            except Exception:  # logging must never break a request
+                pass
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.levelno >= logging.WARNING:
-            super().emit(record)  # writes and flushes
-            return
         try:
-            self.stream.write(self.format(record) + self.terminator)
-        except Exception:  # logging must never break the request
+            line = self.format(record) + self.terminator
+        except Exception:
             self.handleError(record)
             return
-        self.flush_soon()
+        self._pending.append(line)  # Handler.handle holds the lock
+        if record.levelno >= logging.WARNING:
+            self.flush()
+        else:
+            self._flush_later()
 
     def write_line(self, line: str) -> None:
-        """For the access log: one preformatted JSON line, flushed soon."""
-        self.stream.write(line)
-        self.flush_soon()
+        """For the access log: one preformatted JSON line."""
+        with self.lock:
+            self._pending.append(line)
+            self._flush_later()
 
-    def flush_soon(self) -> None:
+    def _flush_later(self) -> None:
+        if len(self._pending) >= self.MAX_PENDING:
+            self.flush()
+            return
         if self._flush_pending:
             return
         try:
@@ -131,6 +148,13 @@ def configure_json_logging(level: int = logging.INFO) -> None:
     root.setLevel(level)
     for noisy in ("uvicorn.access",):
         logging.getLogger(noisy).disabled = True
+
+
+def flush_logs() -> None:
+    """Write what the kit's log handler holds (at shutdown: a worker process may end without
+    running ``logging.shutdown``)."""
+    if _handler is not None:
+        _handler.flush()
 
 
 def log_access(request_id: str, method: str, path: str, status: int, ms: float) -> None:

@@ -22,6 +22,7 @@ from services.common.request_context import (
     JsonFormatter,
     LoopFlushingStreamHandler,
     configure_json_logging,
+    flush_logs,
 )
 
 router = APIRouter()
@@ -166,6 +167,7 @@ def test_each_request_has_one_json_access_line_and_errors_keep_their_request_id(
     client.get("/health", headers={"X-Request-ID": "log-1"})
     boom = client.get('/boom?q="x"', headers={"X-Request-ID": "log-2"})
     assert boom.status_code == 500 and boom.headers["X-Request-ID"] == "log-2"
+    flush_logs()  # what the event loop does within FLUSH_SECONDS (each request here has its own)
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     access = [line for line in lines if line["logger"] == "cloudbank.access"]
     for line in access:
@@ -186,7 +188,7 @@ def test_each_request_has_one_json_access_line_and_errors_keep_their_request_id(
     assert any(line.get("request_id") == "log-2" and "exc" in line for line in lines)
 
 
-def test_records_are_flushed_by_the_event_loop_soon_and_warnings_at_once():
+def test_records_are_written_by_the_event_loop_in_one_write_and_warnings_at_once():
     stream = _CountingStream()
     handler = LoopFlushingStreamHandler(stream)
     handler.setFormatter(JsonFormatter())
@@ -194,23 +196,43 @@ def test_records_are_flushed_by_the_event_loop_soon_and_warnings_at_once():
     def record(level: int) -> logging.LogRecord:
         return logging.LogRecord("t", level, __file__, 1, "m", None, None)
 
-    async def burst() -> tuple[int, int]:
+    async def burst() -> tuple[int, int, int, int]:
         for _ in range(3):
             handler.handle(record(logging.INFO))
-        pending = stream.flushes
+        handler.write_line('{"msg": "access"}\n')
+        held = (stream.writes, stream.flushes)
         await asyncio.sleep(FLUSH_SECONDS * 2)
-        return pending, stream.flushes
+        return (*held, stream.writes, stream.flushes)
 
-    assert asyncio.run(burst()) == (0, 1)
-    assert stream.getvalue().count("\n") == 3
+    # held (an unbuffered stream would make each line a system call), then one write
+    assert asyncio.run(burst()) == (0, 0, 1, 1)
+    assert stream.getvalue().count("\n") == 4 and stream.getvalue().endswith('"access"}\n')
     handler.handle(record(logging.WARNING))
-    assert stream.flushes == 2
-    handler.handle(record(logging.INFO))  # outside any event loop: flushed at once
-    assert stream.flushes == 3
+    assert (stream.writes, stream.flushes) == (2, 2)
+    handler.handle(record(logging.INFO))  # outside any event loop: written at once
+    assert (stream.writes, stream.flushes) == (3, 3)
+    assert stream.getvalue().count("\n") == 6
+
+
+def test_a_burst_is_written_once_the_handler_holds_its_maximum():
+    stream = _CountingStream()
+    handler = LoopFlushingStreamHandler(stream)
+
+    async def burst() -> int:
+        for i in range(handler.MAX_PENDING + 1):
+            handler.write_line(f"{i}\n")
+        return stream.writes
+
+    assert asyncio.run(burst()) == 1
+    assert stream.getvalue().splitlines() == [str(i) for i in range(handler.MAX_PENDING)]
 
 
 class _CountingStream(io.StringIO):
-    flushes = 0
+    writes = flushes = 0
+
+    def write(self, text: str) -> int:
+        self.writes += 1
+        return super().write(text)
 
     def flush(self) -> None:
         self.flushes += 1

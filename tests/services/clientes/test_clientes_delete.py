@@ -32,13 +32,16 @@ def test_delete_without_accounts_marks_inactive_and_keeps_the_record(
     assert _estado(db, cid) == "inactivo"  # never hard-deleted
     assert db.execute("SELECT count(*) FROM documentos_identidad").fetchone()[0] == 1
     assert api.get(f"/clientes/{cid}").json()["estado"] == "inactivo"
-    # cuentas was asked, under our request id
-    logs = "".join(
-        (settings.log_dir / f"{name}.log").read_text(errors="replace")
-        for name in ("cuentas-1", "cuentas-2")
-        if (settings.log_dir / f"{name}.log").exists()
-    )
-    assert request_id in logs
+
+    # cuentas was asked, under our request id (its log lines are written within a moment)
+    def cuentas_logs() -> str:
+        return "".join(
+            (settings.log_dir / f"{name}.log").read_text(errors="replace")
+            for name in ("cuentas-1", "cuentas-2")
+            if (settings.log_dir / f"{name}.log").exists()
+        )
+
+    assert wait_until(lambda: request_id in cuentas_logs(), 5)
 
 
 def test_delete_with_only_closed_accounts_succeeds(api, make_cliente, open_cuenta):
