@@ -1,20 +1,47 @@
-"""CSV as the wire format between MariaDB and Arrow: the server renders each row (exactly:
-integers for money and timestamps, ISO dates, quoted strings), pyarrow parses it in C++.
+"""CSV as the wire format between MariaDB and Arrow: the server renders each row as its own
+text for numbers, decimals, dates and timestamps (UTC, the session's time zone) and quotes
+strings; pyarrow parses it in C++ and the columns are then brought to the table's types.
 
-Nulls are unquoted empty fields; an empty string is a quoted empty field (``""``).
+Nulls are unquoted empty fields; an empty string is a quoted empty field (``""``). Money
+arrives as decimal text (``123.40``) and becomes int64 céntimos in Arrow, exactly: a value
+with more than two decimals fails to parse instead of being rounded.
 """
 
 from __future__ import annotations
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
-from ingestion.tables import TS, TableSpec
+from ingestion.tables import TS, Column, TableSpec
+
+WIRE_TS = pa.timestamp("us")  # UTC text without an offset, which pyarrow parses only as naive
+WIRE_MONEY = pa.decimal128(18, 2)
+
+
+def wire_type(column: Column) -> pa.DataType:
+    """How a column arrives on the wire."""
+    if column.money:
+        return WIRE_MONEY
+    if column.type == TS:
+        return WIRE_TS
+    return column.type
 
 
 def wire_types(spec: TableSpec) -> dict[str, pa.DataType]:
-    """Column types as they arrive on the wire: timestamps are epoch microseconds."""
-    return {c.name: (pa.int64() if c.type == TS else c.type) for c in spec.columns}
+    return {c.name: wire_type(c) for c in spec.columns}
+
+
+def to_source_schema(batch: pa.RecordBatch, spec: TableSpec) -> pa.RecordBatch:
+    """A parsed batch in ``spec.source_schema``: UTC timestamps, money in céntimos."""
+    arrays = []
+    for column, values in zip(spec.columns, batch.columns, strict=True):
+        if column.money:
+            values = pc.multiply(values, 100).cast(column.type)  # exact: fails on a fraction
+        elif column.type == TS:
+            values = values.cast(TS)  # the same instants, labelled UTC
+        arrays.append(values)
+    return pa.RecordBatch.from_arrays(arrays, schema=spec.source_schema)
 
 
 def options(spec: TableSpec):

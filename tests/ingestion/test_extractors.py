@@ -134,3 +134,16 @@ def test_postgres_streams_batches_of_bounded_size_with_exact_instants(source_dbs
     rows = {r["cliente_id"]: r for r in pa.Table.from_batches(batches).to_pylist()}
     assert sorted(rows) == sorted(c["cliente_id"] for c in bank.clientes)
     assert rows[2]["fecha_registro"] == instant  # to the microsecond, in UTC
+
+
+def test_mysql_instants_keep_microseconds_and_money_every_digit(source_dbs, bank):
+    cuenta = bank.cuentas[0]["cuenta_id"]
+    instant = datetime(2025, 3, 1, 23, 59, 59, 999_999, tzinfo=UTC)
+    with source_dbs.mysql(source_dbs.mysql_database) as conn, conn.cursor() as cur:
+        cur.execute(
+            "UPDATE cuentas SET fecha_apertura = %s, saldo = 9876543210987.65 WHERE cuenta_id = %s",
+            (instant.replace(tzinfo=None), cuenta),
+        )
+    rows = {r["cuenta_id"]: r for r in read(source_dbs, "cuentas").to_pylist()}
+    assert rows[cuenta]["fecha_apertura"] == instant
+    assert rows[cuenta]["saldo"] == 987654321098765  # every digit of a DECIMAL(15,2)
