@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import functools
 import hashlib
 import io
 import json
@@ -68,6 +69,7 @@ def compression(rows: int | None) -> dict:
     return SNAPPY if rows is not None and rows < SMALL_FILE_ROWS else ZSTD
 
 
+@functools.cache  # per schema, not per file: a backfill writes thousands of files
 def dictionary_columns(schema: pa.Schema) -> list[str]:
     """The columns worth dictionary encoding: text, except the PII hashes. Keys, amounts and
     instants are nearly all distinct and hashes entirely so: a dictionary of those is built
@@ -110,7 +112,8 @@ class Manifest:
     def to_json(self) -> str:
         data = {name: getattr(self, name) for name in self.__dataclass_fields__}
         data["files"] = [f.__dict__ for f in self.files]
-        return json.dumps(data, indent=1, sort_keys=True)
+        # not indented: only then does json use its C encoder (a backfill writes thousands)
+        return json.dumps(data, sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> Manifest:
@@ -119,6 +122,7 @@ class Manifest:
         return cls(**data)
 
 
+@functools.cache
 def schema_listing(schema: pa.Schema) -> list[list[str]]:
     return [[f.name, str(f.type)] for f in schema]
 
