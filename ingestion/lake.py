@@ -349,11 +349,7 @@ class PartitionWriter:
     def __init__(self, lake: Lake, spec: TableSpec, dt: str, run_id: str):
         self.lake, self.spec, self.dt, self.run_id = lake, spec, dt, run_id
         self.staged = lake.staging_root(run_id) / spec.lake_prefix / f"dt={dt}"
-        try:
-            self.staged.mkdir(parents=True)
-        except FileExistsError:  # left by an earlier attempt of this run
-            shutil.rmtree(self.staged)
-            self.staged.mkdir()
+        self._staged_exists = False
         self.schema = spec.lake_schema
         self._dictionary = dictionary_columns(self.schema)
         self.files: list[DataFile] = []
@@ -364,6 +360,18 @@ class PartitionWriter:
         self._encoded: tuple[int, pa.Buffer] | None = None  # see encode()
         self.rows = 0
         self.max_watermark: datetime | None = None
+
+    def _directory(self) -> Path:
+        """The staged partition's directory, created with its first file: by the thread that
+        writes the file (in a backfill, not the one splitting rows into partitions)."""
+        if not self._staged_exists:
+            try:
+                self.staged.mkdir(parents=True)
+            except FileExistsError:  # left by an earlier attempt of this run
+                shutil.rmtree(self.staged)
+                self.staged.mkdir()
+            self._staged_exists = True
+        return self.staged
 
     def suspend(self) -> None:
         """Write out what is buffered and close the current file (bounds open files and
@@ -423,7 +431,7 @@ class PartitionWriter:
         self._close_file()
         name = self._next_file_name()
         self.files.append(DataFile(name=name, rows=0, bytes=0, sha256=""))
-        self._sink = HashingFile(self.staged / name)
+        self._sink = HashingFile(self._directory() / name)
         # buffered on the C++ side: the encoder calls into Python once per 256 KiB written,
         # not once a page, so it rarely waits for the GIL held by another thread
         self._stream = pa.BufferedOutputStream(pa.PythonFile(self._sink, mode="w"), SINK_BUFFER)
@@ -446,7 +454,7 @@ class PartitionWriter:
     def encode(self) -> None:
         """Encode the buffered rows in memory as one whole file, if no file is open (rows of a
         small partition: a daily one). Only CPU, mostly outside the GIL: threads can encode
-        many partitions at once while one thread does the file system work of ``commit``.
+        many partitions at once while others do the file system work of ``commit``.
         The bytes are the same as a streamed write's, except for the codec of a small file."""
         if self._writer is not None or not self._buffered:
             return
@@ -466,7 +474,7 @@ class PartitionWriter:
             return
         (rows, data), self._encoded = self._encoded, None
         name = self._next_file_name()
-        file = HashingFile(self.staged / name)
+        file = HashingFile(self._directory() / name)
         try:
             file.write(data)
         finally:
@@ -490,7 +498,7 @@ class PartitionWriter:
             schema=schema_listing(self.schema),
         )
         # an explicit buffer size spares an isatty and an fstat call per file (thousands)
-        with open(self.staged / MANIFEST, "xb", buffering=1 << 16) as f:
+        with open(self._directory() / MANIFEST, "xb", buffering=1 << 16) as f:
             f.write(manifest.to_json().encode())
         return manifest
 

@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from ingestion.lake import SMALL_FILE_ROWS
-from ingestion.load import prefetched
+from ingestion.load import FILE_SYSTEM_THREADS, _written, prefetched
 from ingestion.tables import get_table
 
 
@@ -51,6 +51,44 @@ def test_prefetched_stops_reading_ahead_when_the_consumer_stops():
     assert next(stream) == 0
     stream.close()
     assert len(produced) <= 2  # the item handed out and at most one read ahead
+
+
+class FakeWriter:
+    def __init__(self, dt: str):
+        self.dt, self.encoded = dt, False
+
+    def encode(self) -> None:
+        self.encoded = True
+
+
+def test_written_steps_each_encoded_partition_off_the_callers_thread_in_order():
+    writers = {f"2025-03-{d:02d}": FakeWriter(f"2025-03-{d:02d}") for d in range(1, 31)}
+    threads = set()
+
+    def step(writer: FakeWriter) -> str:
+        assert writer.encoded
+        threads.add(threading.get_ident())
+        return writer.dt.upper()
+
+    done = list(_written(list(writers), writers, step))
+    assert done == [(dt, dt.upper()) for dt in writers]
+    assert 0 < len(threads) <= FILE_SYSTEM_THREADS
+    assert threading.get_ident() not in threads
+
+
+def test_written_raises_a_steps_error():
+    writers = {"2025-03-01": FakeWriter("2025-03-01"), "2025-03-02": FakeWriter("2025-03-02")}
+
+    def step(writer: FakeWriter) -> str:
+        if writer.dt == "2025-03-02":
+            raise OSError("disk full")
+        return writer.dt
+
+    got = []
+    with pytest.raises(OSError, match="disk full"):
+        for dt, _ in _written(list(writers), writers, step):
+            got.append(dt)
+    assert got == ["2025-03-01"]
 
 
 def tipos_cuenta(rows: int) -> pa.Table:
