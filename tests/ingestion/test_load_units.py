@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from ingestion.lake import SMALL_FILE_ROWS
+from ingestion.lake import SMALL_FILE_ROWS, compression
 from ingestion.load import FILE_SYSTEM_THREADS, _written, prefetched
 from ingestion.tables import get_table
 
@@ -119,3 +119,17 @@ def test_small_files_are_snappy_and_the_others_zstd(lake, rows, codec):
     columns = metadata.row_group(0).num_columns
     assert {metadata.row_group(0).column(i).compression for i in range(columns)} == {codec}
     assert pq.read_table(path).equals(tipos_cuenta(rows))
+
+
+def test_big_files_compress_the_pii_hashes_at_the_fastest_zstd_level():
+    schema = get_table("clientes").lake_schema
+    settings = compression(schema, None)  # a streamed file: its size is not known yet
+    assert settings["compression"] == "zstd"
+    levels = settings["compression_level"]
+    assert {name for name, level in levels.items() if level == 1} == {
+        "email_hash",
+        "telefono_hash",
+    }
+    assert set(levels) == set(schema.names)
+    assert {level for name, level in levels.items() if not name.endswith("_hash")} == {3}
+    assert compression(schema, SMALL_FILE_ROWS - 1) == {"compression": "snappy"}
