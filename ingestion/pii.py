@@ -133,10 +133,11 @@ def normalise_array(kind: Pii, values: pa.Array) -> pa.Array:
 
 
 def _keep_bytes(values: pa.Array, keep: np.ndarray) -> pa.Array:
-    """``values`` (strings) with only the bytes ``keep`` marks. The same as removing those
-    characters with a regular expression, as long as they are ASCII (in UTF-8 no byte of
-    another character is), but done on the column's bytes at once: 5–8x faster than a
-    regular expression applied value by value."""
+    """``values`` (strings) with only the bytes ``keep`` marks. The same as removing
+    characters with a regular expression as long as ``keep`` gives every non-ASCII byte the
+    same answer (in UTF-8 those are the bytes of the other characters, which then stay or go
+    whole), but done on the column's bytes at once: 5–8x faster than a regular expression
+    applied value by value."""
     if values.offset:  # the buffers below are read from the array's first value
         values = pa.concat_arrays([values])
     validity, offsets, data = values.buffers()
