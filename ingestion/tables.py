@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pyarrow as pa
 
@@ -77,7 +78,7 @@ class TableSpec:
                 return column
         raise KeyError(name)
 
-    @property
+    @cached_property  # asked for by every batch and every partition written
     def source_schema(self) -> pa.Schema:
         """What the extractor yields: the lake types, PII columns still in clear text."""
         return pa.schema([pa.field(c.name, c.type, nullable=c.nullable) for c in self.columns])
@@ -97,7 +98,7 @@ class TableSpec:
                 out.append((c.name, c.type, c.nullable, desc))
         return out
 
-    @property
+    @cached_property
     def lake_schema(self) -> pa.Schema:
         return pa.schema([pa.field(n, t, nullable=nl) for n, t, nl, _ in self.lake_columns])
 

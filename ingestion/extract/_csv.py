@@ -1,28 +1,52 @@
-"""CSV as the wire format between a SQL source and Arrow: the source renders each row (exactly:
-integers for money and timestamps, ISO dates, quoted strings), pyarrow parses it in C++.
+"""CSV as the wire format between MariaDB and Arrow: the server renders each row as its own
+text for numbers, decimals, dates and timestamps (UTC, the session's time zone) and quotes
+strings; pyarrow parses it in C++ and the columns are then brought to the table's types.
 
-Nulls are unquoted empty fields; an empty string is a quoted empty field (``""``).
+Nulls are unquoted empty fields; an empty string is a quoted empty field (``""``). Money
+arrives as decimal text (``123.40``) and becomes int64 céntimos in Arrow, exactly: a value
+with more than two decimals fails to parse instead of being rounded.
 """
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterable
-
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
-from ingestion.tables import TS, TableSpec
+from ingestion.tables import TS, Column, TableSpec
+
+WIRE_TS = pa.timestamp("us")  # UTC text without an offset, which pyarrow parses only as naive
+WIRE_MONEY = pa.decimal128(18, 2)
+
+
+def wire_type(column: Column) -> pa.DataType:
+    """How a column arrives on the wire."""
+    if column.money:
+        return WIRE_MONEY
+    if column.type == TS:
+        return WIRE_TS
+    return column.type
 
 
 def wire_types(spec: TableSpec) -> dict[str, pa.DataType]:
-    """Column types as they arrive on the wire: timestamps are epoch microseconds."""
-    return {c.name: (pa.int64() if c.type == TS else c.type) for c in spec.columns}
+    return {c.name: wire_type(c) for c in spec.columns}
 
 
-def options(spec: TableSpec, block_size: int = 1 << 22):
+def to_source_schema(batch: pa.RecordBatch, spec: TableSpec) -> pa.RecordBatch:
+    """A parsed batch in ``spec.source_schema``: UTC timestamps, money in céntimos."""
+    arrays = []
+    for column, values in zip(spec.columns, batch.columns, strict=True):
+        if column.money:
+            values = pc.multiply(values, 100).cast(column.type)  # exact: fails on a fraction
+        elif column.type == TS:
+            values = values.cast(TS)  # the same instants, labelled UTC
+        arrays.append(values)
+    return pa.RecordBatch.from_arrays(arrays, schema=spec.source_schema)
+
+
+def options(spec: TableSpec):
     names = [c.name for c in spec.columns]
-    read = pcsv.ReadOptions(column_names=names, block_size=block_size, use_threads=True)
+    read = pcsv.ReadOptions(column_names=names, block_size=1 << 22, use_threads=True)
     parse = pcsv.ParseOptions(newlines_in_values=True, double_quote=True)
     convert = pcsv.ConvertOptions(
         column_types=wire_types(spec),
@@ -31,33 +55,3 @@ def options(spec: TableSpec, block_size: int = 1 << 22):
         quoted_strings_can_be_null=False,
     )
     return read, parse, convert
-
-
-class ChunkStream(io.RawIOBase):
-    """A readable binary file over an iterator of byte chunks (no copy of the whole).
-
-    ``readinto`` fills the whole buffer it is given, from as many chunks as it takes:
-    PostgreSQL's COPY sends one chunk per row, and one Python call per row from the reader
-    above would cost more than parsing the CSV."""
-
-    def __init__(self, chunks: Iterable[bytes | memoryview]):
-        self._chunks = iter(chunks)
-        self._view = memoryview(b"")
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        target = memoryview(buffer).cast("B")
-        filled = 0
-        while filled < len(target):
-            if not len(self._view):
-                chunk = next(self._chunks, None)
-                if chunk is None:
-                    break
-                self._view = memoryview(chunk).cast("B")
-            n = min(len(target) - filled, len(self._view))
-            target[filled : filled + n] = self._view[:n]
-            self._view = self._view[n:]
-            filled += n
-        return filled

@@ -8,9 +8,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from ingestion.tables import TS, TableSpec
+from ingestion.tables import TableSpec
 
 DEFAULT_BATCH_ROWS = 50_000
 
@@ -79,16 +78,6 @@ class Extractor(abc.ABC):
 
     def __exit__(self, *exc) -> None:
         self.close()
-
-
-def epoch_us_to_timestamps(batch: pa.RecordBatch, spec: TableSpec) -> pa.RecordBatch:
-    """Cast int64 microsecond columns (how SQL sources ship timestamps) to timestamp[us, UTC]."""
-    arrays = []
-    for column, values in zip(spec.columns, batch.columns, strict=True):
-        if column.type == TS and values.type != TS:
-            values = pc.cast(values, pa.int64()).cast(TS)
-        arrays.append(values)
-    return pa.RecordBatch.from_arrays(arrays, schema=spec.source_schema)
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ off). So each round trip asks for the next ``batch_rows`` rows after the last pr
 seen (``WHERE pk > last ORDER BY pk LIMIT n``, an index range scan) and has the server
 concatenate them into a single CSV value (``GROUP_CONCAT`` of ``CONCAT_WS``, in no particular
 order), which pyarrow parses in C++; the chunk is then sorted by key. Memory stays bounded by
-one chunk; the order is the primary key's, so output is deterministic. Money is rendered as integer céntimos and timestamps as epoch microseconds
-by the server, exactly.
+one chunk; the order is the primary key's, so output is deterministic. Values travel as the
+server's own text (``_csv`` turns money into céntimos and labels timestamps UTC, exactly).
 """
 
 from __future__ import annotations
@@ -22,14 +22,8 @@ import pymysql
 import pymysql.converters
 
 from ingestion.extract import _csv
-from ingestion.extract.base import (
-    DEFAULT_BATCH_ROWS,
-    Extractor,
-    SourceProfile,
-    Window,
-    epoch_us_to_timestamps,
-)
-from ingestion.tables import TS, TableSpec
+from ingestion.extract.base import DEFAULT_BATCH_ROWS, Extractor, SourceProfile, Window
+from ingestion.tables import TableSpec
 
 # encoders only: result values stay text (we parse the CSV ourselves)
 _ENCODERS = {k: v for k, v in pymysql.converters.conversions.items() if not isinstance(k, int)}
@@ -41,11 +35,10 @@ def _q(name: str) -> str:
 
 
 def _csv_field(spec: TableSpec, name: str) -> str:
+    """A column as CSV text: the server's own rendering, which costs it less than arithmetic
+    (epoch microseconds and céntimos computed by the server made a chunk ~25% slower);
+    strings quoted. ``IFNULL``: ``CONCAT_WS`` would skip a NULL, shifting the fields."""
     column, ident = spec.column(name), _q(name)
-    if column.type == TS:
-        return f"IFNULL(CAST(UNIX_TIMESTAMP({ident}) * 1000000 AS SIGNED), '')"
-    if column.money:
-        return f"IFNULL(CAST({ident} * 100 AS SIGNED), '')"
     if column.type == pa.string():
         return f"IF({ident} IS NULL, '', CONCAT('\"', REPLACE({ident}, '\"', '\"\"'), '\"'))"
     return f"IFNULL({ident}, '')"
@@ -130,7 +123,7 @@ class MySQLExtractor(Extractor):
                 )
                 # sorted here, not by GROUP_CONCAT: the server then sorts no text (~20% of it)
                 for batch in table.sort_by(spec.primary_key).to_batches():
-                    yield epoch_us_to_timestamps(batch, spec)
+                    yield _csv.to_source_schema(batch, spec)
                 if int(count) < batch_rows:
                     return
                 last = int(last_key)

@@ -1,40 +1,46 @@
-"""PostgreSQL: ``COPY (SELECT …) TO STDOUT`` streamed through pyarrow's CSV reader.
+"""PostgreSQL: the table's rows streamed as Arrow record batches by the ADBC driver.
 
-The query renders money as integer céntimos (``(x * 100)::bigint``, exact) and timestamps as
-epoch microseconds, so nothing goes through Python objects or floats; memory is bounded by
-pyarrow's block size, whatever the table size.
+The ADBC PostgreSQL driver reads a ``COPY … (FORMAT binary)`` of the query in C++ and hands
+over Arrow batches of a bounded size (``batch_size_hint_bytes``), so no Python runs per row
+and memory is bounded by one batch, whatever the table size. Timestamps arrive as
+``timestamp[us, UTC]`` (``timestamptz`` is UTC on the wire); money is rendered as integer
+céntimos by the query (``(x * 100)::bigint``, exact: never through floats). Each batch is cast
+to the table's declared schema, so a source type that drifts fails loudly instead of changing
+the lake's types.
+
+The small queries (reconciliation profiles, changed keys, tooling) go through psycopg.
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
+import adbc_driver_postgresql.dbapi as adbc
 import psycopg
 import pyarrow as pa
-import pyarrow.csv as pcsv
 from psycopg import sql
 
-from ingestion.extract import _csv
-from ingestion.extract.base import (
-    DEFAULT_BATCH_ROWS,
-    Extractor,
-    SourceProfile,
-    Window,
-    epoch_us_to_timestamps,
-)
-from ingestion.tables import TS, TableSpec
+from ingestion.extract.base import DEFAULT_BATCH_ROWS, Extractor, SourceProfile, Window
+from ingestion.tables import TableSpec
+
+#: rows are ~100 bytes on the wire: batches of this many bytes hold about ``batch_rows`` rows
+_BYTES_PER_ROW = 100
 
 
 def _select_expr(spec: TableSpec, name: str) -> sql.Composable:
-    column = spec.column(name)
     ident = sql.Identifier(name)
-    if column.type == TS:
-        return sql.SQL("(extract(epoch from {}) * 1000000)::bigint").format(ident)
-    if column.money:
+    if spec.column(name).money:
         return sql.SQL("({} * 100)::bigint").format(ident)
     return ident
+
+
+def _typed(batch: pa.RecordBatch, spec: TableSpec) -> pa.RecordBatch:
+    """``batch`` in ``spec.source_schema`` (a no-op cast for the types the driver already
+    returns; an error for one it cannot be cast to safely)."""
+    schema = spec.source_schema
+    arrays = [values.cast(f.type) for values, f in zip(batch.columns, schema, strict=True)]
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)
 
 
 class PostgresExtractor(Extractor):
@@ -43,6 +49,7 @@ class PostgresExtractor(Extractor):
     def __init__(self, dsn: str):
         self.dsn = dsn
         self._conn: psycopg.Connection | None = None
+        self._arrow: adbc.Connection | None = None
 
     @property
     def conn(self) -> psycopg.Connection:
@@ -52,10 +59,21 @@ class PostgresExtractor(Extractor):
             self._conn.execute("SET DateStyle = 'ISO, YMD'")
         return self._conn
 
+    @property
+    def arrow(self) -> adbc.Connection:
+        """The ADBC connection that streams ``batches`` (autocommit: no transaction left open
+        between reads)."""
+        if self._arrow is None:
+            self._arrow = adbc.connect(self.dsn, autocommit=True)
+        return self._arrow
+
     def close(self) -> None:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+        if self._arrow is not None:
+            self._arrow.close()
+            self._arrow = None
 
     def _where(self, spec: TableSpec, window: Window) -> sql.Composable:
         clauses: list[sql.Composable] = [sql.SQL("TRUE")]
@@ -83,30 +101,22 @@ class PostgresExtractor(Extractor):
     def batches(
         self, spec: TableSpec, window: Window, batch_rows: int = DEFAULT_BATCH_ROWS
     ) -> Iterator[pa.RecordBatch]:
-        query = sql.SQL(
-            "COPY (SELECT {} FROM {} WHERE {} ORDER BY {}) TO STDOUT (FORMAT csv)"
-        ).format(
+        query = sql.SQL("SELECT {} FROM {} WHERE {} ORDER BY {}").format(
             sql.SQL(", ").join(_select_expr(spec, c.name) for c in spec.columns),
             sql.Identifier(spec.name),
             self._where(spec, window),
             sql.Identifier(spec.primary_key),
         )
-        # ~100 bytes a row: a block of batch_rows * 100 bytes gives batches of about batch_rows
-        read, parse, convert = _csv.options(spec, block_size=max(1 << 16, batch_rows * 100))
-        with self.conn.cursor() as cur, cur.copy(query) as copy:
-            chunks = iter(copy)
-            first = next(chunks, None)
-            if first is None:
-                return
-            stream = io.BufferedReader(
-                _csv.ChunkStream(_prepend(bytes(first), chunks)), buffer_size=1 << 20
+        with self.arrow.cursor() as cur:
+            cur.adbc_statement.set_options(
+                **{"adbc.postgresql.batch_size_hint_bytes": str(batch_rows * _BYTES_PER_ROW)}
             )
-            reader = pcsv.open_csv(
-                stream, read_options=read, parse_options=parse, convert_options=convert
-            )
-            for batch in reader:
+            # the window's bounds are literals in the text, not bound parameters: the driver
+            # streams a query's result through COPY only when it has no parameters
+            cur.execute(query.as_string())
+            for batch in cur.fetch_record_batch():
                 if batch.num_rows:
-                    yield epoch_us_to_timestamps(batch, spec)
+                    yield _typed(batch, spec)
 
     def profile(self, spec: TableSpec, window: Window) -> SourceProfile:
         where = self._where(spec, window)
@@ -147,8 +157,3 @@ class PostgresExtractor(Extractor):
     def execute(self, statement: str, params=None) -> None:
         """Run a statement on the source (tests and tooling)."""
         self.conn.execute(statement, params)
-
-
-def _prepend(first: bytes, rest):
-    yield first
-    yield from rest

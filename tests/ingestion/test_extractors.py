@@ -118,3 +118,32 @@ def test_profile_counts_and_sums_money_per_currency(source_dbs, bank, key):
     for row in source_rows:
         expected[row["moneda"]] = expected.get(row["moneda"], 0) + row[money]
     assert profile.sums[money] == expected
+
+
+def test_postgres_streams_batches_of_bounded_size_with_exact_instants(source_dbs, bank):
+    instant = datetime(2025, 3, 1, 23, 59, 59, 999_999, tzinfo=UTC)
+    with source_dbs.sources.extractor(get_table("clientes")) as extractor:
+        extractor.execute(
+            "UPDATE clientes SET fecha_registro = %s WHERE cliente_id = 2", (instant,)
+        )
+    spec = get_table("clientes")
+    with source_dbs.sources.extractor(spec) as extractor:
+        batches = list(extractor.batches(spec, Window(), batch_rows=4))
+    assert len(batches) > 1  # streamed a few rows at a time, not fetched whole
+    assert all(batch.num_rows <= 8 for batch in batches)
+    rows = {r["cliente_id"]: r for r in pa.Table.from_batches(batches).to_pylist()}
+    assert sorted(rows) == sorted(c["cliente_id"] for c in bank.clientes)
+    assert rows[2]["fecha_registro"] == instant  # to the microsecond, in UTC
+
+
+def test_mysql_instants_keep_microseconds_and_money_every_digit(source_dbs, bank):
+    cuenta = bank.cuentas[0]["cuenta_id"]
+    instant = datetime(2025, 3, 1, 23, 59, 59, 999_999, tzinfo=UTC)
+    with source_dbs.mysql(source_dbs.mysql_database) as conn, conn.cursor() as cur:
+        cur.execute(
+            "UPDATE cuentas SET fecha_apertura = %s, saldo = 9876543210987.65 WHERE cuenta_id = %s",
+            (instant.replace(tzinfo=None), cuenta),
+        )
+    rows = {r["cuenta_id"]: r for r in read(source_dbs, "cuentas").to_pylist()}
+    assert rows[cuenta]["fecha_apertura"] == instant
+    assert rows[cuenta]["saldo"] == 987654321098765  # every digit of a DECIMAL(15,2)

@@ -8,12 +8,15 @@ import json
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from ingestion_support import DAYS
 
 from ingestion.load import TableLoader
-from ingestion.pii import PiiHasher, mask, normalise
+from ingestion.pii import PiiHasher, mask, normalise, normalise_array
 from ingestion.tables import TABLES, Kind, Pii, get_table
 
 
@@ -98,3 +101,17 @@ def assert_lake_free_of(root: Path, secrets: set[str]) -> None:
         leaked = [s for s in secrets if s in text]
         assert not leaked, f"{path} holds {leaked[:3]}"
     assert scanned > 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    values=st.lists(st.one_of(st.none(), st.text()), max_size=30),
+    start=st.integers(min_value=0, max_value=5),
+)
+def test_phone_and_document_normalisation_equals_the_regular_expressions(values, start):
+    column = pa.array(values, pa.string()).slice(min(start, len(values)))
+    phone = pc.replace_substring_regex(column, pattern=r"\D+", replacement="")
+    assert normalise_array(Pii.PHONE, column).equals(phone)
+    upper = pc.utf8_upper(pc.utf8_trim_whitespace(column))
+    document = pc.replace_substring_regex(upper, pattern=r"[\s\-]+", replacement="")
+    assert normalise_array(Pii.DOCUMENT, column).equals(document)
