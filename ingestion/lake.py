@@ -3,7 +3,7 @@ through fsspec.
 
 Layout::
 
-    <lake>/raw/<source>/<table>/dt=YYYY-MM-DD/part-00000.parquet   zstd (snappy if small), fixed names
+    <lake>/raw/<source>/<table>/dt=YYYY-MM-DD/part-00000.parquet   zstd, fixed names
     <lake>/raw/<source>/<table>/dt=YYYY-MM-DD/_manifest.json       rows, bytes, watermark, run
     <lake>/quality/…                                               check results (JSON)
     <lake>/_staging/<run_id>/…                                     partitions being written
@@ -54,18 +54,10 @@ ROW_GROUP_ROWS = 128 * 1024
 MAX_FILE_ROWS = 10_000_000
 SINK_BUFFER = 256 * 1024
 PARQUET_OPTIONS = {"write_statistics": True, "version": "2.6"}
-SMALL_FILE_ROWS = 1_000
 
 
-def compression(schema: pa.Schema, rows: int | None) -> dict:
-    """The codec of a file of ``rows`` rows (None: not known yet, a file written as a stream).
-
-    zstd, except for a small file written whole: zstd sets up a compression context for every
-    page (~13 in a small file of the journal), which costs more than compressing a few hundred
-    rows (0.73 ms to encode a 150-row day of the journal, 0.39 ms with snappy, for 5.9 KB
-    instead of 8.4 KB). A backfill writes thousands of such files."""
-    if rows is not None and rows < SMALL_FILE_ROWS:
-        return {"compression": "snappy"}
+def compression(schema: pa.Schema) -> dict:
+    """Every file is zstd (the lake's convention), at the levels of ``zstd_levels``."""
     return {"compression": "zstd", "compression_level": zstd_levels(schema)}
 
 
@@ -426,14 +418,13 @@ class PartitionWriter:
             self._file_rows += take
             offset += take
 
-    def _parquet_writer(self, sink, rows: int | None = None) -> pq.ParquetWriter:
-        """A writer of a file of ``rows`` rows (None: unknown, streamed); see ``compression``."""
+    def _parquet_writer(self, sink) -> pq.ParquetWriter:
         return pq.ParquetWriter(
             sink,
             self.schema,
             use_dictionary=self._dictionary,
             **PARQUET_OPTIONS,
-            **compression(self.schema, rows),
+            **compression(self.schema),
         )
 
     def _next_file_name(self) -> str:
@@ -467,13 +458,13 @@ class PartitionWriter:
         """Encode the buffered rows in memory as one whole file, if no file is open (rows of a
         small partition: a daily one). Only CPU, mostly outside the GIL: threads can encode
         many partitions at once while others do the file system work of ``commit``.
-        The bytes are the same as a streamed write's, except for the codec of a small file."""
+        The bytes are the same as a streamed write's."""
         if self._writer is not None or not self._buffered:
             return
         table = pa.Table.from_batches(self._buffer, schema=self.schema)
         self._buffer, self._buffered = [], 0
         sink = pa.BufferOutputStream()
-        with self._parquet_writer(sink, table.num_rows) as writer:
+        with self._parquet_writer(sink) as writer:
             writer.write_table(table, row_group_size=ROW_GROUP_ROWS)
         self._encoded = (table.num_rows, sink.getvalue())
 

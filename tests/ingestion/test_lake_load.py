@@ -11,12 +11,11 @@ import textwrap
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from ingestion_support import DAYS, PII_KEY
 
-from ingestion.lake import MANIFEST, SMALL_FILE_ROWS, Lake
+from ingestion.lake import MANIFEST, Lake
 from ingestion.load import TableLoader
 from ingestion.tables import get_table
 from ingestion.testing import write_sample_bank
@@ -74,7 +73,7 @@ def test_events_land_in_hive_partitions_with_manifests(source_dbs, bank, lake, h
         assert manifest.run_id == "run-1"
         assert manifest.watermark is not None
         meta = pq.ParquetFile(root / f"raw/cuentas/movimientos/dt={day}/part-00000.parquet")
-        assert meta.metadata.row_group(0).column(0).compression == "SNAPPY"  # a small file
+        assert meta.metadata.row_group(0).column(0).compression == "ZSTD"
     assert result.rows_extracted == len(bank.movimientos)
     assert [p.action for p in result.partitions] == ["written"] * 3
     assert not (root / "_staging" / "run-1").exists() or not any(
@@ -314,11 +313,9 @@ def test_small_batches_give_the_same_partitions_and_identical_reruns(
 
 
 def test_a_file_encoded_in_memory_equals_a_streamed_one(source_dbs, lake, hasher):
-    """Of a file big enough for zstd (see ``test_small_files_are_snappy_and_the_others_zstd``)."""
     spec = get_table("movimientos")
     loader(source_dbs, lake, hasher, "movimientos").load_events(DAYS[0], DAYS[0])
-    day = lake.read_partition(spec, DAYS[0].isoformat())
-    rows = pa.concat_tables([day] * (SMALL_FILE_ROWS // day.num_rows + 1))
+    rows = lake.read_partition(spec, DAYS[0].isoformat())
     whole = lake.writer(spec, "2024-01-01", "run-x")
     whole.write(rows)
     streamed = lake.writer(spec, "2024-01-02", "run-x")

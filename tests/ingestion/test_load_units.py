@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from ingestion.lake import SMALL_FILE_ROWS, compression
+from ingestion.lake import compression
 from ingestion.load import FILE_SYSTEM_THREADS, _written, prefetched
 from ingestion.tables import get_table
 
@@ -106,10 +106,8 @@ def tipos_cuenta(rows: int) -> pa.Table:
     return pa.table({k: list(v) for k, v in values.items()}, schema=spec.lake_schema)
 
 
-@pytest.mark.parametrize(
-    ("rows", "codec"), [(SMALL_FILE_ROWS - 1, "SNAPPY"), (SMALL_FILE_ROWS, "ZSTD")]
-)
-def test_small_files_are_snappy_and_the_others_zstd(lake, rows, codec):
+@pytest.mark.parametrize("rows", [1, 5_000])
+def test_every_file_is_zstd(lake, rows):
     spec = get_table("tipos_cuenta")
     writer = lake.writer(spec, "2025-03-01", "run-1")
     writer.write(tipos_cuenta(rows))
@@ -117,13 +115,13 @@ def test_small_files_are_snappy_and_the_others_zstd(lake, rows, codec):
     path = f"{lake.partition_path(spec, '2025-03-01')}/{manifest.files[0].name}"
     metadata = pq.ParquetFile(path).metadata
     columns = metadata.row_group(0).num_columns
-    assert {metadata.row_group(0).column(i).compression for i in range(columns)} == {codec}
+    assert {metadata.row_group(0).column(i).compression for i in range(columns)} == {"ZSTD"}
     assert pq.read_table(path).equals(tipos_cuenta(rows))
 
 
-def test_big_files_compress_the_pii_hashes_at_the_fastest_zstd_level():
+def test_the_pii_hashes_are_compressed_at_the_fastest_zstd_level():
     schema = get_table("clientes").lake_schema
-    settings = compression(schema, None)  # a streamed file: its size is not known yet
+    settings = compression(schema)
     assert settings["compression"] == "zstd"
     levels = settings["compression_level"]
     assert {name for name, level in levels.items() if level == 1} == {
@@ -132,4 +130,3 @@ def test_big_files_compress_the_pii_hashes_at_the_fastest_zstd_level():
     }
     assert set(levels) == set(schema.names)
     assert {level for name, level in levels.items() if not name.endswith("_hash")} == {3}
-    assert compression(schema, SMALL_FILE_ROWS - 1) == {"compression": "snappy"}
