@@ -14,16 +14,12 @@ from __future__ import annotations
 
 import array
 import hashlib
-import re
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from ingestion.tables import Pii, TableSpec
-
-_NON_DIGITS = re.compile(r"\D+")
-_DOC_SEPARATORS = re.compile(r"[\s\-]+")
 
 
 def _bytes_in(chars: bytes) -> np.ndarray:
@@ -40,20 +36,14 @@ _NOT_SEPARATOR_BYTES = ~_bytes_in(b"\t\n\f\r -")
 
 
 def normalise(kind: Pii, value: str) -> str:
-    if kind is Pii.EMAIL:
-        return value.strip().lower()
-    if kind is Pii.PHONE:
-        return _NON_DIGITS.sub("", value)
-    return _DOC_SEPARATORS.sub("", value.strip().upper())
+    """One value, by the column rule (``normalise_array``): the two can never disagree."""
+    return normalise_array(kind, pa.array([value], pa.string()))[0].as_py()
 
 
 def mask(kind: Pii, value: str) -> str:
-    value = normalise(kind, value)
-    if kind is Pii.EMAIL:
-        local, _, domain = value.partition("@")
-        return f"{local[:1]}***@{domain}"
-    visible = value[-3:] if len(value) > 4 else ""
-    return "*" * (len(value) - len(visible)) + visible
+    """One value's mask, by the column rule (``mask_array``)."""
+    normalised = normalise_array(kind, pa.array([value], pa.string()))
+    return mask_array(kind, normalised)[0].as_py()
 
 
 class PiiHasher:
