@@ -18,7 +18,6 @@ once more on a new connection; a database that cannot be reached is ``Unavailabl
 from __future__ import annotations
 
 import asyncio
-import logging
 from typing import Any
 
 import asyncmy
@@ -27,8 +26,6 @@ from sqlalchemy import Select
 
 from services.common.settings import Settings
 from services.cuentas.db import CONNECT_ARGS, compiled_sql, get_database, unavailable
-
-log = logging.getLogger("cloudbank.cuentas.async_reads")
 
 _LOST = (OperationalError, InterfaceError, OSError)
 

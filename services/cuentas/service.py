@@ -61,16 +61,11 @@ def get_tipo(db: Database, tipo_cuenta_id: int) -> dict:
 
 
 # --- reads ------------------------------------------------------------------------------------
-def find_cuenta(db: Database, cuenta_id: int) -> dict | None:
-    rows = db.fetch(queries.CUENTA_BY_ID, cuenta_id=cuenta_id)
-    return rows[0] if rows else None
-
-
 def get_cuenta(db: Database, cuenta_id: int) -> dict:
-    row = find_cuenta(db, cuenta_id)
-    if row is None:
+    rows = db.fetch(queries.CUENTA_BY_ID, cuenta_id=cuenta_id)
+    if not rows:
         raise cuenta_not_found(cuenta_id)
-    return row
+    return rows[0]
 
 
 def get_by_numero(db: Database, numero: str) -> dict:
