@@ -136,7 +136,7 @@ def _written(
     """``(dt, step(writers[dt]))`` for each of ``dts``, in order, ``step`` being the file
     system work of a partition (its directory, files, swap). A long backfill has thousands of
     small partitions: threads encode them (Parquet encoding releases the GIL) and two threads
-    do their file system work. On this machine's ext4, creating a directory or a file costs
+    do their file system work. On ext4, creating a directory or a file costs
     0.5–1 ms of kernel time after many recent deletions (it scans past every recently deleted
     inode of the group), and two threads made those calls ~40% faster than one; with as many
     threads as encoders, they queued on the GIL at every call."""
