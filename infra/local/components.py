@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import pwd
 import shutil
@@ -17,6 +18,7 @@ from infra.local.process import StackError
 from services.common.settings import REPO_ROOT, Settings
 
 VENV_BIN = Path(sys.executable).parent
+log = logging.getLogger("cloudbank.stack")
 
 
 def _running_as_root() -> bool:
@@ -125,16 +127,8 @@ class Postgres(Component):
         self._own(self.home, self.socket_dir)
         if (self.data_dir / "PG_VERSION").exists():
             return
-        if (
-            self.user
-            and subprocess.run(
-                ["runuser", "-u", self.user, "--", "test", "-w", str(self.home)], check=False
-            ).returncode
-        ):
-            raise StackError(
-                f"PostgreSQL runs as the '{self.user}' user, which cannot write {self.home}; "
-                "clone the repository somewhere that user can reach (e.g. under /opt or /srv)"
-            )
+        if self.user and not self._user_can("-w", self.home):
+            self._grant_passage()
         shutil.rmtree(self.data_dir, ignore_errors=True)  # a half-done initdb from a crash
         argv = [
             self._bin("initdb"),
@@ -153,6 +147,41 @@ class Postgres(Component):
         result = subprocess.run(argv, capture_output=True, text=True, check=False)
         if result.returncode:
             raise StackError(f"initdb failed:\n{result.stderr[-2000:]}")
+
+    def _user_can(self, test: str, path: Path) -> bool:
+        """``test(1)`` of ``path`` as the user PostgreSQL runs as."""
+        argv = ["runuser", "-u", self.user, "--", "test", test, str(path)]
+        return subprocess.run(argv, check=False).returncode == 0
+
+    def _grant_passage(self) -> None:
+        """As root, PostgreSQL runs as its own user, which must reach its home. A directory
+        above it that keeps that user out (a clone under /root, or in a ``mktemp -d``
+        directory) gets an ACL entry letting that user alone pass through it: search only,
+        no listing, nothing for anyone else."""
+        for directory in reversed(self.home.parents):  # from / down
+            if self._user_can("-x", directory):
+                continue
+            log.warning(
+                "letting the %s user pass through %s (ACL u:%s:x), so PostgreSQL reaches %s",
+                self.user,
+                directory,
+                self.user,
+                self.home,
+            )
+            try:
+                subprocess.run(
+                    ["setfacl", "-m", f"u:{self.user}:x", str(directory)],
+                    check=True,
+                    capture_output=True,
+                )
+            except (OSError, subprocess.CalledProcessError) as exc:
+                raise StackError(
+                    f"PostgreSQL runs as the '{self.user}' user, which cannot reach {self.home}"
+                    f" and could not be let through {directory} ({exc}); clone the repository"
+                    " somewhere that user can reach (e.g. under /opt or /srv)"
+                ) from exc
+        if not self._user_can("-w", self.home):
+            raise StackError(f"the '{self.user}' user cannot write {self.home}")
 
     def argv(self) -> list[str]:
         return [

@@ -15,6 +15,8 @@ command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || need+=(maria
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || need+=(haproxy)
 command -v wrk >/dev/null 2>&1 || need+=(wrk)  # the benchmarks' load generator (make bench)
+# setfacl: as root, PostgreSQL runs as its own user, let through a private parent directory
+command -v setfacl >/dev/null 2>&1 || need+=(acl)
 if [ -f services/web/package.json ]; then  # the SPA and its browser tests
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
   command -v node >/dev/null 2>&1 || need+=(nodejs npm)

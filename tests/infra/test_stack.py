@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import socket
 import sqlite3
 import subprocess
+import tempfile
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from stat import S_IMODE
 
 import httpx
 import psycopg
@@ -20,10 +23,10 @@ import redis
 from click.testing import CliRunner
 
 from infra.local.cli import main
-from infra.local.components import HAProxy, Redis, all_components
+from infra.local.components import HAProxy, Postgres, Redis, all_components
 from infra.local.process import PidFile, StackError, port_in_use, process_start_time, wait_until
 from infra.local.stack import Stack
-from services.common.settings import REPO_ROOT, env_example, get_settings
+from services.common.settings import REPO_ROOT, Settings, env_example, get_settings
 
 pytestmark = pytest.mark.stack
 
@@ -406,3 +409,22 @@ def test_the_dagster_ui_and_daemon_find_their_storage_created_once(tmp_path):
         assert (home / database).is_file(), database
     with sqlite3.connect(home / "history" / "runs.db") as conn:
         assert conn.execute("SELECT count(*) FROM alembic_version").fetchone()[0] == 1
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="PostgreSQL runs as its own user only under root")
+def test_postgres_is_let_through_a_private_parent_directory():
+    """A clone in a ``mktemp -d`` directory (mode 0700): the postgres user alone is let through
+    it by an ACL entry (search only), and initdb runs."""
+    private = Path(tempfile.mkdtemp(prefix="cloudbank-private-"))
+    try:
+        assert S_IMODE(private.stat().st_mode) == 0o700
+        postgres = Postgres(Settings(_env_file=None, var_dir=private / "clone" / "var"))
+        postgres.prepare()
+        assert (postgres.data_dir / "PG_VERSION").exists()
+        acl = subprocess.run(
+            ["getfacl", "--omit-header", str(private)], capture_output=True, text=True, check=True
+        ).stdout.split()
+        assert "user:postgres:--x" in acl
+        assert "other::---" in acl  # nobody else is let in
+    finally:
+        shutil.rmtree(private)
